@@ -1,0 +1,36 @@
+# BankFlow — see README.md. `make help` lists the targets.
+GO        ?= go
+PKGS      := ./...
+FUZZTIME  ?= 10s
+BIN       := bin/bankflow
+
+.PHONY: help run build test test-short bench lint fuzz css migrate screenshots e2e-deps tools
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: ## start BankFlow on the embedded default (SQLite + files under ./data) at http://localhost:8080
+	$(GO) run ./cmd/bankflow serve
+
+build: ## build the static binary into bin/
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/bankflow
+
+test: ## all tests (PostgreSQL/Redis/Chromium tests say why they skip when a service is missing)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+test-short: ## unit tests only
+	$(GO) test -short -count=1 $(PKGS)
+
+bench: ## benchmarks (figures go to docs/BENCHMARKS.md)
+	$(GO) test -run '^$$' -bench . -benchmem -count=3 $(PKGS)
+
+fuzz: ## run every fuzz target for FUZZTIME each
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+lint: ## gofmt, go vet, staticcheck
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+
+migrate: ## apply database migrations to DATABASE_URL (or the embedded SQLite)
+	$(GO) run ./cmd/bankflow migrate
