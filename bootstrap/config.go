@@ -103,7 +103,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	switch c.Role {
 	case "web", "worker", "all":
 	default:
-		errs = append(errs, fmt.Errorf("role must be web, worker or all, got %q", c.Role))
+		errs = append(errs, fmt.Errorf("BANKFLOW_ROLE (--role) must be web, worker or all, got %q", c.Role))
 	}
 	var err error
 	if c.Workers, err = intEnv(get("BANKFLOW_WORKERS", "2"), 1, 256); err != nil {
