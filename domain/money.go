@@ -112,16 +112,21 @@ func ParseMoney(s string, style NumberStyle) (Money, error) {
 			return 0, fmt.Errorf("parse money %q: unexpected %q", orig, c)
 		}
 		digits++
+		var add int64
 		switch i {
 		case 0:
-			cents += int64(c-'0') * 10
+			add = int64(c-'0') * 10
 		case 1:
-			cents += int64(c - '0')
+			add = int64(c - '0')
 		default:
 			if c != '0' {
 				return 0, fmt.Errorf("parse money %q: more than two decimal places", orig)
 			}
 		}
+		if cents > math.MaxInt64-add {
+			return 0, fmt.Errorf("parse money %q: too large", orig)
+		}
+		cents += add
 	}
 	if digits == 0 {
 		return 0, fmt.Errorf("parse money %q: no digits", orig)
