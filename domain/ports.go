@@ -117,11 +117,24 @@ type FileStore interface {
 }
 
 // Delivery is one message taken from a JobQueue.
+//
+// A queue keeps redelivering a message that is neither acked nor retried
+// (its worker died) and counts every delivery. Past the queue's limit it
+// still hands the message over, once more, with Attempt > MaxAttempts:
+// the worker must then not process the job but mark it failed and Ack
+// (see Exhausted).
 type Delivery struct {
-	JobID   string
-	Attempt int // 1 on first delivery
-	Ack     func(ctx context.Context) error
-	Retry   func(ctx context.Context) error // give it back for redelivery now
+	JobID       string
+	Attempt     int // 1 on first delivery
+	MaxAttempts int // the queue's delivery limit; 0 means none
+	Ack         func(ctx context.Context) error
+	Retry       func(ctx context.Context) error // give it back for redelivery now (counts as a delivery)
+}
+
+// Exhausted reports whether the delivery limit is passed: the job must be
+// marked failed and the delivery acked, not processed again.
+func (d *Delivery) Exhausted() bool {
+	return d.MaxAttempts > 0 && d.Attempt > d.MaxAttempts
 }
 
 // JobQueue carries job ids from submit to workers, at least once.
