@@ -34,3 +34,6 @@ lint: ## gofmt, go vet, staticcheck
 
 migrate: ## apply database migrations to DATABASE_URL (or the embedded SQLite)
 	$(GO) run ./cmd/bankflow migrate
+
+css: ## vendor htmx/Alpine and build the Tailwind CSS into static/ (needs Node/npm; outputs are committed)
+	cd web && npm ci --no-audit --no-fund && npm run vendor && npm run css
