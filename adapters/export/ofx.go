@@ -1,0 +1,268 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bankflow/bankflow/domain"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// ofxHeader is the OFX 1.0.2 SGML header block. The body is Windows-1252, as
+// CHARSET says: the encoding most Brazilian accounting software expects.
+const ofxHeader = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\n" +
+	"CHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
+
+// OFX writes statements as OFX 1.0.2 SGML normalised for import into
+// accounting software: one STMTTRNRS per statement (CCSTMTTRNRS for credit
+// cards), noon timestamps in BRT so no importer shifts a posting day, dot
+// decimals, and a FITID that is present and unique inside each statement.
+type OFX struct{}
+
+var _ domain.Exporter = OFX{}
+
+// NewOFX returns the OFX exporter.
+func NewOFX() OFX { return OFX{} }
+
+// Format returns domain.ExportOFX.
+func (OFX) Format() domain.ExportFormat { return domain.ExportOFX }
+
+// ContentType returns the media type of the output.
+func (OFX) ContentType() string { return "application/x-ofx" }
+
+// Export writes one OFX document holding every statement.
+func (OFX) Export(w io.Writer, stmts []domain.Statement) error {
+	o := &ofxWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	o.raw(ofxHeader)
+	o.open("OFX")
+	o.open("SIGNONMSGSRSV1")
+	o.open("SONRS")
+	o.status()
+	o.leaf("DTSERVER", ofxTime(serverDate(stmts)))
+	o.leaf("LANGUAGE", "POR")
+	o.close("SONRS")
+	o.close("SIGNONMSGSRSV1")
+	var banks, cards []int
+	for i := range stmts {
+		if stmts[i].Account.Type == domain.AccountCreditCard {
+			cards = append(cards, i)
+		} else {
+			banks = append(banks, i)
+		}
+	}
+	if len(banks) > 0 {
+		o.open("BANKMSGSRSV1")
+		for n, i := range banks {
+			o.statement(&stmts[i], n+1, false)
+		}
+		o.close("BANKMSGSRSV1")
+	}
+	if len(cards) > 0 {
+		o.open("CREDITCARDMSGSRSV1")
+		for n, i := range cards {
+			o.statement(&stmts[i], len(banks)+n+1, true)
+		}
+		o.close("CREDITCARDMSGSRSV1")
+	}
+	o.close("OFX")
+	if o.err == nil {
+		o.err = o.w.Flush()
+	}
+	if o.err != nil {
+		return fmt.Errorf("write ofx: %w", o.err)
+	}
+	return nil
+}
+
+// ofxWriter writes SGML lines in Windows-1252 and keeps the first error.
+type ofxWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (o *ofxWriter) statement(s *domain.Statement, uid int, card bool) {
+	trnrs, rs := "STMTTRNRS", "STMTRS"
+	if card {
+		trnrs, rs = "CCSTMTTRNRS", "CCSTMTRS"
+	}
+	o.open(trnrs)
+	o.leaf("TRNUID", strconv.Itoa(uid))
+	o.status()
+	o.open(rs)
+	cur := s.Account.Currency
+	if cur == "" {
+		cur = "BRL"
+	}
+	o.leaf("CURDEF", cur)
+	if card {
+		o.open("CCACCTFROM")
+		o.text("ACCTID", accountID(s))
+		o.close("CCACCTFROM")
+	} else {
+		o.open("BANKACCTFROM")
+		code := s.Account.BankCode
+		if code == "" {
+			code = bankCodes[s.Bank]
+		}
+		o.text("BANKID", code)
+		o.text("BRANCHID", s.Account.Branch)
+		o.text("ACCTID", accountID(s))
+		acctType := "CHECKING"
+		if s.Account.Type == domain.AccountSavings {
+			acctType = "SAVINGS"
+		}
+		o.leaf("ACCTTYPE", acctType)
+		o.close("BANKACCTFROM")
+	}
+	o.open("BANKTRANLIST")
+	if !s.Period.Start.IsZero() {
+		o.leaf("DTSTART", ofxTime(s.Period.Start))
+	}
+	if !s.Period.End.IsZero() {
+		o.leaf("DTEND", ofxTime(s.Period.End))
+	}
+	ids := uniqueFITIDs(s.Transactions)
+	for i, t := range s.Transactions {
+		o.open("STMTTRN")
+		kind := "CREDIT"
+		if t.Amount < 0 {
+			kind = "DEBIT"
+		}
+		o.leaf("TRNTYPE", kind)
+		o.leaf("DTPOSTED", ofxTime(t.Date))
+		o.leaf("TRNAMT", t.Amount.String())
+		o.text("FITID", ids[i])
+		o.text("CHECKNUM", t.Document)
+		o.text("MEMO", t.Description)
+		o.close("STMTTRN")
+	}
+	o.close("BANKTRANLIST")
+	if s.Closing.Valid {
+		o.open("LEDGERBAL")
+		o.leaf("BALAMT", s.Closing.Value.String())
+		asOf := s.Period.End
+		if asOf.IsZero() {
+			asOf = serverDate(nil)
+		}
+		o.leaf("DTASOF", ofxTime(asOf))
+		o.close("LEDGERBAL")
+	}
+	o.close(rs)
+	o.close(trnrs)
+}
+
+func (o *ofxWriter) status() {
+	o.open("STATUS")
+	o.leaf("CODE", "0")
+	o.leaf("SEVERITY", "INFO")
+	o.close("STATUS")
+}
+
+func (o *ofxWriter) open(tag string)  { o.raw("<" + tag + ">\r\n") }
+func (o *ofxWriter) close(tag string) { o.raw("</" + tag + ">\r\n") }
+
+// leaf writes an element whose value we produced (no escaping needed).
+func (o *ofxWriter) leaf(tag, value string) { o.raw("<" + tag + ">" + value + "\r\n") }
+
+// text writes an element holding text from the statement file, escaped and
+// encoded; empty text writes nothing (an empty SGML leaf confuses importers).
+func (o *ofxWriter) text(tag, value string) {
+	value = strings.TrimSpace(clean(value))
+	if value == "" || o.err != nil {
+		return
+	}
+	o.raw("<" + tag + ">")
+	for _, r := range value {
+		var s string
+		switch r {
+		case '&':
+			s = "&amp;"
+		case '<':
+			s = "&lt;"
+		case '>':
+			s = "&gt;"
+		}
+		if s != "" {
+			o.raw(s)
+			continue
+		}
+		b, ok := charmap.Windows1252.EncodeRune(r)
+		if !ok || b < 0x20 {
+			b = '?' // no Windows-1252 byte for it (emoji, CJK) or a control character
+		}
+		if o.err == nil {
+			o.err = o.w.WriteByte(b)
+		}
+	}
+	o.raw("\r\n")
+}
+
+func (o *ofxWriter) raw(s string) {
+	if o.err == nil {
+		_, o.err = o.w.WriteString(s)
+	}
+}
+
+// ofxTime renders a civil date at noon Brasília time: whatever zone an
+// importer converts to, the day stays the same.
+func ofxTime(d domain.Date) string {
+	return fmt.Sprintf("%04d%02d%02d120000[-3:BRT]", d.Year, int(d.Month), d.Day)
+}
+
+// serverDate is the DTSERVER of the document: the latest statement end, so
+// exporting the same statements twice gives the same bytes.
+func serverDate(stmts []domain.Statement) domain.Date {
+	var latest domain.Date
+	for i := range stmts {
+		if e := stmts[i].Period.End; latest.IsZero() || e.After(latest) {
+			latest = e
+		}
+	}
+	if latest.IsZero() {
+		return domain.DateOf(time.Now())
+	}
+	return latest
+}
+
+func accountID(s *domain.Statement) string {
+	if s.Account.Number != "" {
+		return s.Account.Number
+	}
+	return "0"
+}
+
+// uniqueFITIDs returns a FITID per transaction: the bank's own when present
+// and not seen before in the statement, otherwise one made from the posting
+// date and a sequence number (YYYYMMDDnnn), stable for the same statement.
+func uniqueFITIDs(txs []domain.Transaction) []string {
+	ids := make([]string, len(txs))
+	used := make(map[string]bool, len(txs))
+	for _, t := range txs {
+		if id := strings.TrimSpace(clean(t.FITID)); id != "" {
+			used[id] = false
+		}
+	}
+	seq := make(map[domain.Date]int)
+	for i, t := range txs {
+		id := strings.TrimSpace(clean(t.FITID))
+		if id != "" && !used[id] {
+			used[id] = true
+			ids[i] = id
+			continue
+		}
+		for {
+			seq[t.Date]++
+			id = fmt.Sprintf("%04d%02d%02d%03d", t.Date.Year, int(t.Date.Month), t.Date.Day, seq[t.Date])
+			if _, taken := used[id]; !taken {
+				break
+			}
+		}
+		used[id] = true
+		ids[i] = id
+	}
+	return ids
+}
