@@ -255,10 +255,11 @@ func (b *builder) finishTxnMissingEnd() {
 
 // commitBal records the open balance aggregate in the current statement.
 func (b *builder) commitBal() {
-	bal := b.bal
-	if bal.tag == "" {
+	if b.bal.tag == "" {
 		return
 	}
+	bal := new(balState)
+	*bal = b.bal
 	b.bal = balState{}
 	s := b.cur
 	if s == nil {
@@ -266,9 +267,9 @@ func (b *builder) commitBal() {
 	}
 	switch bal.tag {
 	case "LEDGERBAL":
-		s.ledger = &bal
+		s.ledger = bal
 	case "AVAILBAL":
-		s.avail = &bal
+		s.avail = bal
 	default:
 		label := trim(bal.name)
 		if label == "" {

@@ -121,7 +121,7 @@ func notText(s *source.Sample) error {
 // noStatement explains why a file gave no statement at all.
 func noStatement(s *source.Sample, b *builder, sc *scanner) error {
 	switch {
-	case !b.sawOFX && !sc.started:
+	case !b.sawOFX && !sc.started && !strings.Contains(strings.ToUpper(s.Head(1024)), "OFXHEADER"):
 		return domain.Errorf(domain.CodeInvalid, "O arquivo não é um OFX válido: nenhuma tag OFX foi encontrada.")
 	case sc.cut || !b.endOFX:
 		return domain.Errorf(domain.CodeInvalid, "O arquivo OFX está incompleto: ele termina antes do extrato (nenhum bloco STMTRS/CCSTMTRS). Baixe o arquivo de novo no banco.")

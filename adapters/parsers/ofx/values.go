@@ -52,7 +52,7 @@ func num(s string) int {
 // parseAmount reads TRNAMT / BALAMT with the notation decided per value:
 // Santander mixes "-11.11" and "-222,22" in one file, padded with spaces.
 func parseAmount(v string) (domain.Money, error) {
-	return domain.ParseMoney(v, domain.StyleAuto)
+	return domain.ParseMoney(trim(v), domain.StyleAuto)
 }
 
 // description joins MEMO and NAME: MEMO alone when NAME is empty or already
