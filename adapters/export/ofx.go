@@ -44,6 +44,14 @@ func (OFX) Export(w io.Writer, stmts []domain.Statement) error {
 	o.status()
 	o.leaf("DTSERVER", ofxTime(serverDate(stmts)))
 	o.leaf("LANGUAGE", "POR")
+	if code, name, ok := commonBank(stmts); ok {
+		// Card accounts carry no BANKID: the signon's FI is where importers
+		// (and our parser) learn the bank.
+		o.open("FI")
+		o.text("ORG", name)
+		o.text("FID", code)
+		o.close("FI")
+	}
 	o.close("SONRS")
 	o.close("SIGNONMSGSRSV1")
 	var banks, cards []int
@@ -104,11 +112,7 @@ func (o *ofxWriter) statement(s *domain.Statement, uid int, card bool) {
 		o.close("CCACCTFROM")
 	} else {
 		o.open("BANKACCTFROM")
-		code := s.Account.BankCode
-		if code == "" {
-			code = bankCodes[s.Bank]
-		}
-		o.text("BANKID", code)
+		o.text("BANKID", bankCode(s))
 		o.text("BRANCHID", s.Account.Branch)
 		o.text("ACCTID", accountID(s))
 		acctType := "CHECKING"
@@ -226,6 +230,27 @@ func serverDate(stmts []domain.Statement) domain.Date {
 		return domain.DateOf(time.Now())
 	}
 	return latest
+}
+
+// commonBank returns the COMPE code and name of the bank every statement
+// belongs to; ok is false for none, several or an unknown bank.
+func commonBank(stmts []domain.Statement) (code, name string, ok bool) {
+	for i := range stmts {
+		c := bankCode(&stmts[i])
+		if c == "" || (code != "" && c != code) {
+			return "", "", false
+		}
+		code, name = c, bankName(&stmts[i])
+	}
+	return code, name, code != ""
+}
+
+// bankCode is the statement's COMPE code, from the account or the bank slug.
+func bankCode(s *domain.Statement) string {
+	if s.Account.BankCode != "" {
+		return s.Account.BankCode
+	}
+	return bankCodes[s.Bank]
 }
 
 func accountID(s *domain.Statement) string {

@@ -137,25 +137,25 @@ func writeTransactions(f *excelize.File, st styles, stmts []domain.Statement) er
 	if err := freezeHeader(sw); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", headerRow(transactionHeader, st.header), excelize.RowOpts{StyleID: st.header}); err != nil {
+	if err := sw.SetRow("A1", headerRow(transactionHeader, st.header)); err != nil {
 		return err
 	}
 	row := make([]any, len(transactionHeader))
 	r := 2
 	for i := range stmts {
 		s := &stmts[i]
-		bank, branch, number := clean(bankName(s)), clean(s.Account.Branch), clean(s.Account.Number)
+		bank, branch, number := text(bankName(s)), text(s.Account.Branch), text(s.Account.Number)
 		for _, t := range s.Transactions {
 			row[0] = dateCell(t.Date, st.date)
-			row[1] = clean(t.Description)
-			row[2] = clean(t.Document)
+			row[1] = text(t.Description)
+			row[2] = text(t.Document)
 			row[3] = numberCell(t.Amount, st.money)
 			row[4] = nil
 			if t.Balance.Valid {
 				row[4] = numberCell(t.Balance.Value, st.money)
 			}
 			row[5], row[6], row[7] = bank, branch, number
-			row[8] = clean(t.FITID)
+			row[8] = text(t.FITID)
 			if err := sw.SetRow("A"+strconv.Itoa(r), row); err != nil {
 				return err
 			}
@@ -172,6 +172,17 @@ func dateCell(d domain.Date, style int) any {
 		return nil
 	}
 	return excelize.Cell{StyleID: style, Value: d.Time().Unix()/86400 + excelEpochOffset}
+}
+
+// text is a text cell of statement text, or no cell for "". StreamWriter
+// writes strings as inline strings, never as formulas, so "=HYPERLINK(...)"
+// stays text.
+func text(s string) any {
+	s = clean(s)
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func headerRow(titles []string, style int) []any {

@@ -85,15 +85,15 @@ func writeRowNotes(f *excelize.File, st styles, stmts []domain.Statement) error 
 	if err := freezeHeader(sw); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", headerRow(rowNoteHeader, st.header), excelize.RowOpts{StyleID: st.header}); err != nil {
+	if err := sw.SetRow("A1", headerRow(rowNoteHeader, st.header)); err != nil {
 		return err
 	}
 	r := 2
 	for i := range stmts {
 		s := &stmts[i]
-		account := clean(s.Account.Number)
+		account := text(s.Account.Number)
 		for _, n := range s.Rows.Notes {
-			row := []any{account, n.Line, kindLabel(n.Kind), clean(n.Reason), clean(n.Text)}
+			row := []any{account, n.Line, kindLabel(n.Kind), text(n.Reason), text(n.Text)}
 			if err := sw.SetRow("A"+strconv.Itoa(r), row); err != nil {
 				return err
 			}
