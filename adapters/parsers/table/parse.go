@@ -1,0 +1,222 @@
+// Package table reads bank statements laid out as tables: the CSV/TXT
+// exports of Brazilian banks (Nubank, Inter, Bradesco, Banco do Brasil,
+// Caixa, Itaú, Santander, C6, Mercado Pago) and any CSV with recognisable
+// date and amount columns. It works on a grid of cells, so the spreadsheet
+// parsers hand their sheets to ParseGrid.
+package table
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bankflow/bankflow/adapters/parsers/source"
+	"github.com/bankflow/bankflow/domain"
+)
+
+// ParseGrid reads the statement in a grid (rows of cells) with the layout
+// DetectGrid ranks first. Row numbers in notes and transactions are 1-based
+// grid rows. format is recorded in the statement and in the parser name
+// ("bradesco-xlsx").
+func ParseGrid(ctx context.Context, s *source.Sample, grid [][]string, format domain.Format) ([]domain.Statement, error) {
+	d, ok := detect(grid)
+	if !ok {
+		return nil, errUnknownLayout()
+	}
+	return parseWith(ctx, d.lay, d.m, s, grid, format)
+}
+
+// errUnknownLayout says what was looked for and what is supported.
+func errUnknownLayout() error {
+	return domain.Errorf(domain.CodeUnsupported,
+		"Não reconheci a tabela deste arquivo como um extrato: nas primeiras %d linhas não há colunas de data e valor "+
+			"(ou crédito/débito). Layouts suportados: Nubank (conta e cartão), Inter (conta e cartão), Bradesco, "+
+			"Banco do Brasil, Caixa, Itaú, Santander, C6, Mercado Pago e qualquer CSV com colunas de data e valor.",
+		headerScan)
+}
+
+// run is the state of one parse.
+type run struct {
+	lay    layout
+	cols   columns
+	header []string // raw header cells, to recognise a repeated header
+	st     domain.Statement
+	order  domain.DateOrder
+	style  domain.NumberStyle
+	future bool
+	// lastTx is the index of the previous transaction, for continuation lines.
+	lastTx int
+	// lastBal and pending rebuild unsigned balances (Bradesco).
+	lastBal domain.OptionalMoney
+	pending domain.Money
+}
+
+// parseWith reads grid with the layout found by detection.
+func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid [][]string, format domain.Format) ([]domain.Statement, error) {
+	r := &run{lay: lay, cols: m.cols, lastTx: -1}
+	r.st = domain.Statement{
+		Bank:    lay.bank,
+		Format:  format,
+		Parser:  lay.id + "-" + string(format),
+		Account: domain.Account{BankCode: lay.code, Type: lay.accountType, Currency: "BRL"},
+	}
+	if r.st.Account.BankCode == "" {
+		r.st.Account.BankCode = source.CodeOfSlug(lay.bank)
+	}
+	if s != nil && s.Bank != "" && lay.bank == domain.BankUnknown {
+		r.st.Bank, r.st.Account.BankCode = s.Bank, source.CodeOfSlug(s.Bank)
+	}
+	first := 0
+	if m.header >= 0 {
+		readPreamble(grid[:m.header], &r.st, 1)
+		r.header = grid[m.header]
+		r.st.Rows.Count(domain.RowHeader, m.header+1, "", "")
+		first = m.header + 1
+	}
+	body := grid[first:]
+	r.settle(body)
+	for i, row := range body {
+		if i&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", r.st.Parser, err)
+			}
+		}
+		r.row(first+i+1, row)
+	}
+	return r.finish()
+}
+
+// settle fixes the conventions of the whole table before reading it: date
+// order and decimal mark from every value of their columns (unless the
+// layout fixes them), and whether the sign column really holds signs.
+func (r *run) settle(body [][]string) {
+	var dates, money, signs []string
+	for _, row := range body {
+		if blank(row) {
+			continue
+		}
+		if v := cell(row, r.cols.date); v != "" {
+			dates = append(dates, v)
+		}
+		for _, i := range r.cols.moneyColumns() {
+			if v := cell(row, i); v != "" {
+				money = append(money, v)
+			}
+		}
+		if v := cell(row, r.cols.sign); v != "" {
+			signs = append(signs, v)
+		}
+	}
+	r.order, r.style = r.lay.order, r.lay.style
+	if !r.lay.fixedOrder {
+		r.order = domain.InferDateOrder(dates)
+	}
+	if r.style == domain.StyleAuto {
+		r.style = domain.InferNumberStyle(money)
+	}
+	if r.cols.sign >= 0 {
+		good := 0
+		for _, v := range signs {
+			if _, ok := signOf(v); ok {
+				good++
+			}
+		}
+		if len(signs) == 0 || good*10 < len(signs)*8 {
+			r.cols.sign = -1 // a "Tipo" column of categories, not of signs
+		}
+	}
+}
+
+// finish checks the outcome and fills what the rows imply.
+func (r *run) finish() ([]domain.Statement, error) {
+	st := &r.st
+	if len(st.Transactions) == 0 && st.Rows.Rejected > 0 {
+		n := st.Rows.RejectedNotes()[0]
+		return nil, domain.Errorf(domain.CodeInvalid,
+			"Nenhum lançamento pôde ser lido (%s): %d linha(s) rejeitada(s); a primeira, linha %d, %s: %q.",
+			st.Parser, st.Rows.Rejected, n.Line, n.Reason, n.Text)
+	}
+	if st.Period.Start.IsZero() {
+		st.FillPeriod()
+	}
+	if r.cols.dailyBalance {
+		openingFromFirstDay(st)
+	}
+	if r.lay.id == LayoutGeneric {
+		st.Warnings = append([]string{r.assumptions()}, st.Warnings...)
+	}
+	if st.Rows.Rejected > 0 {
+		st.Warn(fmt.Sprintf("%d linha(s) parecia(m) lançamento mas não pôde(puderam) ser lida(s); veja as linhas rejeitadas.", st.Rows.Rejected))
+	}
+	if st.Rows.Future > 0 {
+		st.Warn(fmt.Sprintf("%d lançamento(s) futuro(s) listado(s) após o extrato não entra(m) nas transações nem no saldo.", st.Rows.Future))
+	}
+	return []domain.Statement{*st}, nil
+}
+
+// assumptions tells the user, in pt-BR, how the generic reader understood
+// the table.
+func (r *run) assumptions() string {
+	c := r.cols
+	var parts []string
+	say := func(i int, what string) {
+		if i < 0 {
+			return
+		}
+		if len(c.titles) > i && c.titles[i] != "" {
+			parts = append(parts, fmt.Sprintf("coluna '%s' lida como %s", c.titles[i], what))
+		} else {
+			parts = append(parts, fmt.Sprintf("coluna %d lida como %s", i+1, what))
+		}
+	}
+	say(c.date, "data")
+	for _, i := range c.desc {
+		say(i, "descrição")
+	}
+	say(c.amount, "valor")
+	say(c.credit, "crédito")
+	say(c.debit, "débito")
+	say(c.sign, "sinal (C/D)")
+	say(c.doc, "documento")
+	say(c.balance, "saldo")
+	switch r.style {
+	case domain.StyleDot:
+		parts = append(parts, "ponto decimal")
+	default:
+		parts = append(parts, "vírgula decimal")
+	}
+	switch r.order {
+	case domain.OrderMDY:
+		parts = append(parts, "datas mês/dia/ano")
+	case domain.OrderYMD:
+		parts = append(parts, "datas ano-mês-dia")
+	default:
+		parts = append(parts, "datas dia/mês/ano")
+	}
+	prefix := "Layout de banco não reconhecido; leitura genérica: "
+	if r.header == nil {
+		prefix = "Tabela sem cabeçalho; leitura genérica pelos valores: "
+	}
+	return prefix + strings.Join(parts, ", ") + "."
+}
+
+// openingFromFirstDay derives an unknown opening balance from a "Saldo do
+// Dia" column: the first day's closing balance less that day's movements.
+func openingFromFirstDay(st *domain.Statement) {
+	if st.Opening.Valid || len(st.DayBalances) == 0 {
+		return
+	}
+	first := st.DayBalances[0]
+	for _, d := range st.DayBalances[1:] {
+		if d.Date.Before(first.Date) {
+			first = d
+		}
+	}
+	opening := first.Balance
+	for _, t := range st.Transactions {
+		if !t.Date.After(first.Date) {
+			opening -= t.Amount
+		}
+	}
+	st.Opening = domain.Known(opening)
+}

@@ -1,0 +1,64 @@
+package table
+
+import (
+	"context"
+
+	"github.com/bankflow/bankflow/adapters/parsers/source"
+	"github.com/bankflow/bankflow/domain"
+)
+
+// detectBytes is how much of a file Detect reads: enough for any preamble
+// and header, without splitting a large file several times.
+const detectBytes = 64 << 10
+
+// Parser reads the CSV/TXT export of one layout.
+type Parser struct {
+	lay layout
+}
+
+var _ source.Parser = (*Parser)(nil)
+
+// Parsers returns one parser per CSV/TXT layout, the generic fallback last.
+func Parsers() []source.Parser {
+	out := make([]source.Parser, 0, len(layouts))
+	for _, l := range layouts {
+		out = append(out, &Parser{lay: l})
+	}
+	return out
+}
+
+// Name is the layout id with the format, "bradesco-csv", "generic-csv".
+func (p *Parser) Name() string { return p.lay.id + "-" + string(domain.FormatCSV) }
+
+// Detect returns the layout's confidence for a text file: 90+ for its exact
+// header, 30-40 for the generic reader of a table with date and amount
+// columns, 0 otherwise.
+func (p *Parser) Detect(s *source.Sample) int {
+	if s.Kind != source.KindText {
+		return 0
+	}
+	grid := ReadGrid(s.Head(detectBytes), headerScan+valueSample)
+	m, ok := p.lay.find(grid)
+	if !ok {
+		return 0
+	}
+	return m.score
+}
+
+// Parse reads the whole file with this parser's layout.
+func (p *Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement, error) {
+	if s.Kind != source.KindText {
+		return nil, domain.Errorf(domain.CodeUnsupported,
+			"O arquivo não é um texto CSV/TXT (conteúdo detectado: %s).", s.Kind)
+	}
+	grid := ReadGrid(s.Text, 0)
+	m, ok := p.lay.find(grid)
+	if !ok {
+		if p.lay.id == LayoutGeneric {
+			return nil, errUnknownLayout()
+		}
+		return nil, domain.Errorf(domain.CodeUnsupported,
+			"O arquivo não tem o layout %s: o cabeçalho esperado não aparece nas primeiras %d linhas.", p.Name(), headerScan)
+	}
+	return parseWith(ctx, p.lay, m, s, grid, domain.FormatCSV)
+}

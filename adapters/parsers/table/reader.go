@@ -1,0 +1,203 @@
+package table
+
+import "strings"
+
+// delimiters are the separators Brazilian bank exports use, in order of
+// preference when the evidence ties.
+var delimiters = [...]byte{';', '\t', ',', '|'}
+
+// sniffLines is how many non-blank lines the delimiter vote looks at.
+const sniffLines = 40
+
+// ReadGrid splits decoded CSV/TXT text into rows of trimmed cells. The
+// delimiter is sniffed outside quotes; CRLF and LF both end a row; a quoted
+// field may hold the delimiter, doubled quotes and line breaks; a quote in
+// the middle of a field, or one never closed, is kept as a literal
+// character. maxRows > 0 stops after that many rows (detection reads only
+// the head of a file).
+func ReadGrid(text string, maxRows int) [][]string {
+	return readGrid(text, SniffDelimiter(text), maxRows)
+}
+
+// SniffDelimiter picks the separator whose count per line is the most
+// regular over the first lines, counting only characters outside quotes.
+func SniffDelimiter(text string) byte {
+	var counts [len(delimiters)][]int
+	seen := 0
+	for text != "" && seen < sniffLines {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		seen++
+		for d, c := range delimiters {
+			counts[d] = append(counts[d], countOutsideQuotes(line, c))
+		}
+	}
+	best, bestMode, bestWith := delimiters[0], 0, 0
+	for d := range delimiters {
+		mode, with := regularity(counts[d])
+		if mode > bestMode || (mode == bestMode && with > bestWith) {
+			best, bestMode, bestWith = delimiters[d], mode, with
+		}
+	}
+	return best
+}
+
+// regularity returns how many lines share the most frequent non-zero count
+// and how many lines hold the character at all.
+func regularity(counts []int) (mode, with int) {
+	freq := map[int]int{}
+	for _, n := range counts {
+		if n > 0 {
+			with++
+			freq[n]++
+		}
+	}
+	for _, f := range freq {
+		mode = max(mode, f)
+	}
+	return mode, with
+}
+
+func countOutsideQuotes(line string, c byte) int {
+	n, quoted := 0, false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '"':
+			quoted = !quoted
+		case c:
+			if !quoted {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// readGrid is the tolerant splitter. Rows share one backing slice of cells,
+// so a 10,000-row file costs a handful of allocations.
+func readGrid(text string, delim byte, maxRows int) [][]string {
+	rows := make([][]string, 0, strings.Count(text, "\n")+1)
+	cells := make([]string, 0, 8*cap(rows))
+	for text != "" {
+		if maxRows > 0 && len(rows) >= maxRows {
+			break
+		}
+		start := len(cells)
+		nl := strings.IndexByte(text, '\n')
+		line := text
+		if nl >= 0 {
+			line = text[:nl]
+		}
+		if strings.IndexByte(line, '"') < 0 {
+			cells = splitPlain(cells, line, delim)
+			if nl >= 0 {
+				text = text[nl+1:]
+			} else {
+				text = ""
+			}
+		} else {
+			cells, text = splitQuoted(cells, text, delim)
+		}
+		rows = append(rows, cells[start:len(cells):len(cells)])
+	}
+	return rows
+}
+
+// splitPlain splits a line without quotes.
+func splitPlain(cells []string, line string, delim byte) []string {
+	line = strings.TrimSuffix(line, "\r")
+	for {
+		i := strings.IndexByte(line, delim)
+		if i < 0 {
+			return append(cells, strings.TrimSpace(line))
+		}
+		cells = append(cells, strings.TrimSpace(line[:i]))
+		line = line[i+1:]
+	}
+}
+
+// splitQuoted reads one record that holds quotes, possibly over several
+// lines, and returns the rest of the text.
+func splitQuoted(cells []string, text string, delim byte) ([]string, string) {
+	for {
+		field, rest, end := nextField(text, delim)
+		cells = append(cells, field)
+		text = rest
+		if end {
+			return cells, text
+		}
+	}
+}
+
+// nextField reads one field from text. end reports that the record ended
+// (line break or end of text) after it.
+func nextField(text string, delim byte) (field, rest string, end bool) {
+	lead := 0
+	for lead < len(text) && (text[lead] == ' ' || text[lead] == '\t') && text[lead] != delim {
+		lead++
+	}
+	if lead < len(text) && text[lead] == '"' {
+		if close := closingQuote(text, lead+1); close >= 0 && sensibleClose(text, lead, close) {
+			value := text[lead+1 : close]
+			if strings.Contains(value, `""`) {
+				value = strings.ReplaceAll(value, `""`, `"`)
+			}
+			// Anything between the closing quote and the delimiter is kept.
+			tail, rest, end := plainField(text[close+1:], delim)
+			if tail != "" {
+				value += tail
+			}
+			return strings.TrimSpace(strings.ReplaceAll(value, "\r\n", "\n")), rest, end
+		}
+	}
+	return plainField(text, delim)
+}
+
+// closingQuote returns the index of the quote closing a field opened before
+// from, or -1 when it is never closed.
+func closingQuote(text string, from int) int {
+	for i := from; i < len(text); {
+		j := strings.IndexByte(text[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if i+1 < len(text) && text[i+1] == '"' {
+			i += 2
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// sensibleClose rejects a quoted field that spans lines but whose closing
+// quote is not followed by a delimiter or a line end: that is a stray quote
+// which would otherwise swallow the rest of the file.
+func sensibleClose(text string, open, close int) bool {
+	if strings.IndexByte(text[open:close], '\n') < 0 {
+		return true
+	}
+	after := strings.TrimLeft(text[close+1:], " \t")
+	return after == "" || after[0] == '\n' || after[0] == '\r' || strings.IndexByte(";,\t|", after[0]) >= 0
+}
+
+// plainField reads up to the next delimiter or line break.
+func plainField(text string, delim byte) (field, rest string, end bool) {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case delim:
+			return strings.TrimSpace(text[:i]), text[i+1:], false
+		case '\n':
+			return strings.TrimSpace(strings.TrimSuffix(text[:i], "\r")), text[i+1:], true
+		}
+	}
+	return strings.TrimSpace(text), "", true
+}
