@@ -56,7 +56,7 @@ func (e *Engine) Detect(in domain.Input) (parserName string, confidence int) {
 // Errors are *domain.Error: CodeUnsupported for a file no parser
 // recognises, CodeInvalid for a recognised file that cannot be read.
 func (e *Engine) Read(ctx context.Context, in domain.Input) ([]domain.Statement, error) {
-	if in.Bank != "" && !knownBank(in.Bank) {
+	if in.Bank != "" && !e.knownBank(in.Bank) {
 		return nil, domain.Errorf(domain.CodeInvalid, "Banco %q desconhecido. Use um destes: %s.", in.Bank, strings.Join(bankSlugs, ", "))
 	}
 	s := source.NewSample(in.Name, in.Bank, in.Data)
@@ -169,9 +169,16 @@ var bankSlugs = []string{
 	domain.BankNubank, domain.BankInter, domain.BankC6, domain.BankSicoob, domain.BankSicredi, domain.BankBTG,
 }
 
-func knownBank(slug string) bool {
+// knownBank accepts the contract's slugs and any bank a registered parser is
+// named after ("mercadopago-csv").
+func (e *Engine) knownBank(slug string) bool {
 	for _, s := range bankSlugs {
 		if s == slug {
+			return true
+		}
+	}
+	for _, p := range e.parsers {
+		if bankParser(p.Name(), slug) {
 			return true
 		}
 	}

@@ -203,7 +203,7 @@ func FuzzDetect(f *testing.F) {
 	e := Default()
 	e.noRecover = true
 	f.Fuzz(func(t *testing.T, raw []byte, bank string) {
-		if bank != "" && !knownBank(bank) {
+		if bank != "" && !e.knownBank(bank) {
 			bank = ""
 		}
 		in := domain.Input{Name: "fuzz", Data: raw, Bank: bank}
