@@ -37,6 +37,8 @@ func TestTransactionFields(t *testing.T) {
 		{file: "own/malformed_sgml.ofx", index: 1, desc: "PIX JOAO", amount: "2.00", date: "2024-06-03", fitid: "m2"},
 		{file: "own/malformed_sgml.ofx", index: 2, desc: "tarifa", amount: "-0.50", date: "2024-06-04"},
 		{file: "own/multi_accounts_sgml.ofx", stmt: 2, index: 0, desc: "Loja X - Parcela 1/3", amount: "-99.90", date: "2024-03-11", fitid: "c1"},
+		{file: "own/nubank_utf8_bom_lying_header.ofx", index: 0, desc: "Transferência recebida pelo Pix - JOSÉ DA CONCEIÇÃO - •••.123.456-•• - BCO DO BRASIL S.A. (0001)", amount: "1500.00", date: "2024-06-03", fitid: "6661a1b2-0000-4000-8000-000000000001"},
+		{file: "own/nubank_utf8_bom_lying_header.ofx", index: 1, desc: "Compra no débito - PÃO DE AÇÚCAR", amount: "-89.90", date: "2024-06-04", fitid: "6661a1b2-0000-4000-8000-000000000002"},
 		{file: "own/crlf_itau_saldos.ofx", index: 1, desc: "TED RECEBIDA", amount: "2500.50", date: "2024-01-15", fitid: "20240115001"},
 	}
 	for _, c := range cases {

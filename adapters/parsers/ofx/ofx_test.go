@@ -142,6 +142,11 @@ var sampleCases = []sampleCase{
 		n: 2, sum: -3000, first: "2024-02-05", last: "2024-02-06", closing: "970.00",
 		rows: rows{tx: 2, balance: 1}, recon: domain.ReconUnknown, warn: []string{"DOCTYPE"},
 	}}},
+	{"own/nubank_utf8_bom_lying_header.ofx", []wantStmt{{
+		bank: "nubank", account: acct("260", "0001", "1234567-8", domain.AccountChecking, "BRL"),
+		n: 2, sum: 141010, first: "2024-06-03", last: "2024-06-04", closing: "1410.10",
+		rows: rows{tx: 2, balance: 1}, recon: domain.ReconUnknown,
+	}}},
 	{"own/truncated.ofx", []wantStmt{{
 		bank: "bradesco", account: acct("237", "", "12345", domain.AccountChecking, "BRL"),
 		n: 4, sum: 22600, first: "2024-05-02", last: "2024-05-05",
