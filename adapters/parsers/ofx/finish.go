@@ -95,10 +95,10 @@ func (b *builder) ledgerAndAvail(s *stmtState, st *domain.Statement) {
 		}
 		switch {
 		case trim(l.amount) == "":
-			st.Rows.Count(domain.RowBalance, l.line, "LEDGERBAL sem valor: ignorado", "LEDGERBAL")
+			st.Rows.Count(domain.RowIgnored, l.line, "LEDGERBAL sem valor: ignorado", "LEDGERBAL")
 			st.Warn("o saldo LEDGERBAL está vazio no arquivo; saldo final desconhecido")
 		case err != nil:
-			st.Rows.Count(domain.RowBalance, l.line, fmt.Sprintf("LEDGERBAL com valor inválido %q: ignorado", trim(l.amount)), "LEDGERBAL")
+			st.Rows.Count(domain.RowIgnored, l.line, fmt.Sprintf("LEDGERBAL com valor inválido %q: ignorado", trim(l.amount)), "LEDGERBAL")
 			st.Warn(fmt.Sprintf("o saldo LEDGERBAL tem valor inválido (%q); saldo final desconhecido", trim(l.amount)))
 		case s.closingSet:
 			st.Rows.Count(domain.RowBalance, l.line, fmt.Sprintf("LEDGERBAL (saldo em %s): informativo, o SALDO FINAL do extrato prevalece", when), "LEDGERBAL "+amount.BR())
@@ -119,7 +119,7 @@ func (b *builder) ledgerAndAvail(s *stmtState, st *domain.Statement) {
 			when = asOf.BR()
 		}
 		if err != nil {
-			st.Rows.Count(domain.RowBalance, a.line, "AVAILBAL sem valor válido: ignorado", "AVAILBAL "+trim(a.amount))
+			st.Rows.Count(domain.RowIgnored, a.line, "AVAILBAL sem valor válido: ignorado", "AVAILBAL "+trim(a.amount))
 			return
 		}
 		st.Rows.Count(domain.RowBalance, a.line, fmt.Sprintf("AVAILBAL (saldo disponível em %s): informativo", when), "AVAILBAL "+amount.BR())

@@ -98,7 +98,7 @@ var sampleCases = []sampleCase{
 	{"ofxparse_fail_nice_empty_balance.ofx", []wantStmt{{
 		bank: "unknown", account: acct("", "", "192639749", domain.AccountChecking, "CAD"),
 		n: 1, sum: 12000, first: "2011-03-08", last: "2011-03-08",
-		rows: rows{tx: 1, balance: 2}, recon: domain.ReconUnknown, warn: []string{"LEDGERBAL está vazio"},
+		rows: rows{tx: 1, ignored: 2}, recon: domain.ReconUnknown, warn: []string{"LEDGERBAL está vazio"},
 	}}},
 	{"ofxparse_multiple_accounts2.ofx", []wantStmt{
 		{bank: "unknown", account: acct("123", "00", "9100", domain.AccountChecking, "USD"),
@@ -109,7 +109,7 @@ var sampleCases = []sampleCase{
 	{"ofxparse_ofx-v102-empty-tags.ofx", []wantStmt{{
 		bank: "unknown", account: acct("", "", "12345678", domain.AccountChecking, "BRL"),
 		n: 1, sum: 1234, first: "2018-05-07", last: "2018-05-07",
-		rows: rows{tx: 1, balance: 1}, recon: domain.ReconUnknown, warn: []string{"sem FITID"},
+		rows: rows{tx: 1, ignored: 1}, recon: domain.ReconUnknown, warn: []string{"sem FITID"},
 	}}},
 	{"ofxparse_suncorp.ofx", []wantStmt{{
 		bank: "unknown", account: acct("", "", "123456789", domain.AccountChecking, "AUD"),
