@@ -43,6 +43,7 @@ type run struct {
 	st     domain.Statement
 	order  domain.DateOrder
 	style  domain.NumberStyle
+	money  []int // the columns holding amounts and balances
 	future bool
 	// lastTx is the index of the previous transaction, for continuation lines.
 	lastTx int
@@ -53,7 +54,7 @@ type run struct {
 
 // parseWith reads grid with the layout found by detection.
 func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid [][]string, format domain.Format) ([]domain.Statement, error) {
-	r := &run{lay: lay, cols: m.cols, lastTx: -1}
+	r := &run{lay: lay, cols: m.cols, lastTx: -1, money: m.cols.moneyColumns()}
 	r.st = domain.Statement{
 		Bank:    lay.bank,
 		Format:  format,
@@ -75,6 +76,7 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid 
 	}
 	body := grid[first:]
 	r.settle(body)
+	r.st.Transactions = make([]domain.Transaction, 0, len(body))
 	for i, row := range body {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -91,16 +93,17 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid 
 // layout fixes them), and whether the sign column really holds signs.
 func (r *run) settle(body [][]string) {
 	var dates, money, signs []string
+	needDates, needMoney := !r.lay.fixedOrder, r.lay.style == domain.StyleAuto
 	for _, row := range body {
-		if blank(row) {
-			continue
-		}
-		if v := cell(row, r.cols.date); v != "" {
+		// Repeated values (a date on many rows) add no evidence.
+		if v := cell(row, r.cols.date); needDates && v != "" && (len(dates) == 0 || dates[len(dates)-1] != v) {
 			dates = append(dates, v)
 		}
-		for _, i := range r.cols.moneyColumns() {
-			if v := cell(row, i); v != "" {
-				money = append(money, v)
+		if needMoney {
+			for _, i := range r.money {
+				if v := cell(row, i); v != "" {
+					money = append(money, v)
+				}
 			}
 		}
 		if v := cell(row, r.cols.sign); v != "" {

@@ -81,7 +81,7 @@ func (r *run) row(line int, row []string) {
 	}
 	r.pending += amount
 	if v := cell(row, c.balance); v != "" {
-		if b, err := domain.ParseMoney(v, r.style); err == nil {
+		if b, err := parseMoney(v, r.style); err == nil {
 			r.runningBalance(&t, b)
 		}
 	}
@@ -142,7 +142,7 @@ func (r *run) description(row []string) string {
 }
 
 func (r *run) hasMoney(row []string) bool {
-	for _, i := range r.cols.moneyColumns() {
+	for _, i := range r.money {
 		if cell(row, i) != "" {
 			return true
 		}
@@ -151,7 +151,7 @@ func (r *run) hasMoney(row []string) bool {
 }
 
 func (r *run) parseDate(v string) (domain.Date, error) {
-	return domain.ParseDate(v, r.order)
+	return parseDate(v, r.order)
 }
 
 // amount reads the movement of a row: the amount column, or credit minus
@@ -164,7 +164,7 @@ func (r *run) amount(row []string) (domain.Money, string) {
 		if v == "" {
 			return 0, "valor ausente"
 		}
-		x, err := domain.ParseMoney(v, r.style)
+		x, err := parseMoney(v, r.style)
 		if err != nil {
 			return 0, fmt.Sprintf("valor ilegível %q", v)
 		}
@@ -181,7 +181,7 @@ func (r *run) amount(row []string) (domain.Money, string) {
 			if side.v == "" {
 				continue
 			}
-			x, err := domain.ParseMoney(side.v, r.style)
+			x, err := parseMoney(side.v, r.style)
 			if err != nil {
 				return 0, fmt.Sprintf("valor ilegível %q", side.v)
 			}
@@ -238,11 +238,18 @@ const (
 
 // balanceKind recognises a balance label in a description.
 func balanceKind(desc string) (balanceRole, bool) {
-	if desc == "" {
+	if len(desc) < 2 {
 		return 0, false
 	}
-	switch desc[0] {
-	case 'S', 's', 'C', 'c':
+	switch desc[0] | 0x20 { // ASCII lower case
+	case 's':
+		if c := desc[1] | 0x20; c != 'a' && c != ' ' {
+			return 0, false
+		}
+	case 'c':
+		if desc[1]|0x20 != 'o' {
+			return 0, false
+		}
 	default:
 		return 0, false
 	}
@@ -292,7 +299,7 @@ func (r *run) balanceRow(line int, row []string, kind balanceRole) {
 // filled, else the amount (with its D/C sign).
 func (r *run) balanceValue(row []string) (domain.Money, bool) {
 	if v := cell(row, r.cols.balance); v != "" {
-		b, err := domain.ParseMoney(v, r.style)
+		b, err := parseMoney(v, r.style)
 		if err == nil && r.lay.unsignedBalance && r.lastBal.Valid && b > 0 && b == -(r.lastBal.Value+r.pending) {
 			b = -b
 		}

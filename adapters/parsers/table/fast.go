@@ -1,0 +1,124 @@
+package table
+
+import (
+	"time"
+
+	"github.com/bankflow/bankflow/domain"
+)
+
+// The fast paths below read the plain shapes that make up almost every cell
+// of a bank export without allocating; anything else goes to the domain
+// parsers, which remain the reference (a fuzz test holds them equal).
+
+// parseDate reads a date in the given order.
+func parseDate(v string, order domain.DateOrder) (domain.Date, error) {
+	if d, ok := fastDate(v, order); ok {
+		return d, nil
+	}
+	return domain.ParseDate(v, order)
+}
+
+// fastDate reads DD/MM/YYYY, DD/MM/YY, YYYY-MM-DD and YYYYMMDD.
+func fastDate(v string, order domain.DateOrder) (domain.Date, bool) {
+	var a, b, c int
+	switch {
+	case len(v) == 10 && order != domain.OrderYMD && isSep(v[2]) && v[5] == v[2]:
+		a, b, c = num(v[0:2]), num(v[3:5]), num(v[6:10])
+	case len(v) == 8 && order != domain.OrderYMD && isSep(v[2]) && v[5] == v[2]:
+		a, b, c = num(v[0:2]), num(v[3:5]), num(v[6:8])
+		if c >= 0 {
+			c += 2000
+		}
+	case len(v) == 10 && order == domain.OrderYMD && isSep(v[4]) && v[7] == v[4]:
+		c, b, a = num(v[0:4]), num(v[5:7]), num(v[8:10])
+	case len(v) == 8 && order == domain.OrderYMD:
+		c, b, a = num(v[0:4]), num(v[4:6]), num(v[6:8])
+	default:
+		return domain.Date{}, false
+	}
+	if a < 0 || b < 0 || c < 0 {
+		return domain.Date{}, false
+	}
+	day, month := a, b
+	if order == domain.OrderMDY {
+		day, month = b, a
+	}
+	if day < 1 || day > 28 || month < 1 || month > 12 || c < 1900 || c > 2200 {
+		d, err := domain.NewDate(c, time.Month(month), day)
+		return d, err == nil
+	}
+	return domain.Date{Year: c, Month: time.Month(month), Day: day}, true
+}
+
+func isSep(c byte) bool { return c == '/' || c == '-' || c == '.' }
+
+// num reads a run of ASCII digits, -1 if any other byte appears.
+func num(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// parseMoney reads an amount with the column's decimal mark.
+func parseMoney(v string, style domain.NumberStyle) (domain.Money, error) {
+	if m, ok := fastMoney(v, style); ok {
+		return m, nil
+	}
+	return domain.ParseMoney(v, style)
+}
+
+// fastMoney reads [-]digits with thousands groups and up to two decimals
+// ("-1.234,56", "1500.00") when the decimal mark is known.
+func fastMoney(v string, style domain.NumberStyle) (domain.Money, bool) {
+	var dec, group byte
+	switch style {
+	case domain.StyleComma:
+		dec, group = ',', '.'
+	case domain.StyleDot:
+		dec, group = '.', ','
+	default:
+		return 0, false
+	}
+	neg := false
+	if v != "" && v[0] == '-' {
+		neg, v = true, v[1:]
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' || len(v) > 15 {
+		return 0, false
+	}
+	var units int64
+	i := 0
+	for ; i < len(v) && v[i] != dec; i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			units = units*10 + int64(c-'0')
+		case c != group:
+			return 0, false
+		}
+	}
+	cents := units * 100
+	if i < len(v) {
+		frac := v[i+1:]
+		if len(frac) == 0 || len(frac) > 2 {
+			return 0, false
+		}
+		f := num(frac)
+		if f < 0 {
+			return 0, false
+		}
+		if len(frac) == 1 {
+			f *= 10
+		}
+		cents += int64(f)
+	}
+	if neg {
+		cents = -cents
+	}
+	return domain.Money(cents), true
+}

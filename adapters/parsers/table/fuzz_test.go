@@ -1,0 +1,112 @@
+package table
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bankflow/bankflow/adapters/parsers/source"
+)
+
+// FuzzTable feeds arbitrary bytes to every CSV/TXT parser: no panic, and a
+// successful parse accounts for every row of the file exactly once.
+func FuzzTable(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		s := source.NewSample("fuzz.csv", "", raw)
+		rows := len(ReadGrid(s.Text, 0))
+		for _, p := range Parsers() {
+			if p.Detect(s) == 0 && p.Name() != "generic-csv" {
+				continue
+			}
+			stmts, err := p.Parse(context.Background(), s)
+			if err != nil {
+				continue
+			}
+			for _, st := range stmts {
+				if st.Rows.Total() != rows {
+					t.Fatalf("%s accounted for %d rows of %d", p.Name(), st.Rows.Total(), rows)
+				}
+				if st.Rows.Transactions != len(st.Transactions) {
+					t.Fatalf("%s counted %d transactions, returned %d", p.Name(), st.Rows.Transactions, len(st.Transactions))
+				}
+			}
+		}
+	})
+}
+
+// bradescoFile generates a Bradesco-style export (new layout) of n movements.
+func bradescoFile(n int) []byte {
+	var b strings.Builder
+	b.WriteString("\ufeffExtrato de: Ag: 367 | Conta: 50883-7;;;;;\n")
+	b.WriteString("Data;Histórico;Docto.;Crédito (R$);Débito (R$);Saldo (R$)\n")
+	b.WriteString("01/01/2024;COD. LANC. 0;0;0,00; ;1.000.000,00\n")
+	balance := int64(100_000_000)
+	for i := range n {
+		day := 1 + i%28
+		month := 1 + (i/28)%12
+		cents := int64(1_000 + (i*7919)%250_000)
+		if i%3 == 0 {
+			balance += cents
+			fmt.Fprintf(&b, "%02d/%02d/2024;PIX RECEBIDO CLIENTE %d;%d;%s; ;%s\n", day, month, i, 1000+i, br(cents), br(balance))
+		} else {
+			balance -= cents
+			fmt.Fprintf(&b, "%02d/%02d/2024;PAGTO ELETRON COBRANCA FORNECEDOR %d;%d; ;%s;%s\n", day, month, i, 1000+i, br(cents), br(balance))
+		}
+	}
+	return []byte(b.String())
+}
+
+// br renders centavos as 1.234,56 (unsigned).
+func br(cents int64) string {
+	if cents < 0 {
+		cents = -cents
+	}
+	s := fmt.Sprintf("%d", cents/100)
+	var g strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			g.WriteByte('.')
+		}
+		g.WriteRune(c)
+	}
+	return fmt.Sprintf("%s,%02d", g.String(), cents%100)
+}
+
+func BenchmarkParseCSV(b *testing.B) {
+	raw := bradescoFile(10_000)
+	s := source.NewSample("bradesco.csv", "", raw)
+	p := best(b, s)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		stmts, err := p.Parse(context.Background(), s)
+		if err != nil || len(stmts[0].Transactions) != 10_000 {
+			b.Fatalf("parse: %v", err)
+		}
+	}
+}
+
+func BenchmarkDetectCSV(b *testing.B) {
+	s := source.NewSample("bradesco.csv", "", bradescoFile(10_000))
+	parsers := Parsers()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range parsers {
+			p.Detect(s)
+		}
+	}
+}
