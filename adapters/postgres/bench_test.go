@@ -23,7 +23,7 @@ func BenchmarkCompleteJob(b *testing.B) {
 			u := newUser(b, db, "bench@example.com")
 			txs := make([]domain.Transaction, 1000)
 			for i := range txs {
-				txs[i] = tx(b, fmt.Sprintf("2024-01-%02d", i%28+1), domain.Money(-(i + 1) * 137), fmt.Sprintf("PIX ENVIADO FORNECEDOR %d LTDA", i%50))
+				txs[i] = tx(b, fmt.Sprintf("2024-01-%02d", i%28+1), domain.Money(-(i+1)*137), fmt.Sprintf("PIX ENVIADO FORNECEDOR %d LTDA", i%50))
 			}
 			res := domain.JobResult{Statements: []domain.Statement{statement(b, txs...)}, DetectedBank: domain.BankItau, Format: "ofx"}
 			b.ResetTimer()
