@@ -95,7 +95,7 @@ func (b *builder) closeStatement(atEOF bool) {
 	if b.cur == nil {
 		return
 	}
-	b.finishTxn(atEOF, false)
+	b.finishTxn(atEOF)
 	b.commitBal()
 	b.cur.closed = true
 	b.cur = nil
@@ -116,7 +116,7 @@ func (b *builder) start(t token) {
 	case "STMTTRN":
 		if b.txn.open {
 			b.warnStmt("uma transação não tinha </STMTTRN>; ela foi lida até o início da seguinte")
-			b.finishTxn(false, false)
+			b.finishTxn(false)
 		}
 		b.commitBal()
 		if b.cur == nil {
@@ -224,7 +224,7 @@ func (b *builder) end(t token) {
 	switch t.name {
 	case "STMTTRN":
 		if b.txn.open {
-			b.finishTxn(false, true)
+			b.finishTxn(false)
 		}
 	case "LEDGERBAL", "AVAILBAL", "BAL":
 		b.commitBal()
@@ -249,7 +249,7 @@ func (b *builder) end(t token) {
 func (b *builder) finishTxnMissingEnd() {
 	if b.txn.open {
 		b.warnStmt("uma transação não tinha </STMTTRN>; ela foi lida até o fim do bloco")
-		b.finishTxn(false, false)
+		b.finishTxn(false)
 	}
 }
 
@@ -282,7 +282,7 @@ func (b *builder) commitBal() {
 
 // finishTxn turns the open <STMTTRN> into a transaction, a balance or a
 // rejected row. cut says the file ended inside it.
-func (b *builder) finishTxn(cut, _ bool) {
+func (b *builder) finishTxn(cut bool) {
 	x := b.txn
 	if !x.open {
 		return

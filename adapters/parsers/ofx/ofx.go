@@ -78,7 +78,7 @@ func (p Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement
 		if b.cur != nil {
 			b.cur.st.Warn("arquivo OFX truncado: termina dentro de uma transação; as transações completas foram lidas, mas podem faltar outras depois do corte")
 		}
-		b.finishTxn(true, false)
+		b.finishTxn(true)
 	} else if b.cur != nil {
 		b.cur.st.Warn("arquivo OFX truncado: faltam as tags de fechamento do extrato; as transações completas foram lidas, mas podem faltar outras depois do corte")
 	}
