@@ -69,6 +69,9 @@ func (XLSX) Export(w io.Writer, stmts []domain.Statement) error {
 			return fmt.Errorf("write xlsx: %w", err)
 		}
 	}
+	// Before any StreamWriter: on a streamed sheet SetActiveSheet would parse
+	// the whole sheet back into memory.
+	f.SetActiveSheet(0)
 	if err := writeTransactions(f, st, stmts); err != nil {
 		return fmt.Errorf("write xlsx transactions: %w", err)
 	}
@@ -78,7 +81,6 @@ func (XLSX) Export(w io.Writer, stmts []domain.Statement) error {
 	if err := writeRowNotes(f, st, stmts); err != nil {
 		return fmt.Errorf("write xlsx rows: %w", err)
 	}
-	f.SetActiveSheet(0)
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
