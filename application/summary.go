@@ -135,11 +135,13 @@ func (s statementSummary) statement() (domain.Statement, error) {
 			BankCode: s.Account.BankCode, Branch: s.Account.Branch, Number: s.Account.Number,
 			Type: domain.AccountType(s.Account.Type), Currency: s.Account.Currency,
 		},
-		Warnings: s.Warnings,
 		Rows: domain.RowSummary{
 			Transactions: s.Rows.Transactions, Balance: s.Rows.Balance, Header: s.Rows.Header,
 			Future: s.Rows.Future, Ignored: s.Rows.Ignored, Rejected: len(s.Rows.Rejected),
 		},
+	}
+	if len(s.Warnings) > 0 {
+		st.Warnings = s.Warnings
 	}
 	var err error
 	if st.Period.Start, err = parseOptDate(s.Period.Start); err != nil {
