@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	nethttp "net/http"
+	"net/url"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bankflow/bankflow/application"
+	"github.com/bankflow/bankflow/domain"
+)
+
+const (
+	uploadField   = "file"
+	bankField     = "bank"
+	maxBankField  = 32
+	maxFilenameLn = 255
+)
+
+// handleStatementUpload accepts a statement file: POST /api/v1/statements,
+// multipart/form-data with the file in the field "file" (and optionally the
+// bank slug in a "bank" field sent before it, or ?bank=). The part is streamed
+// into Jobs.Submit, never held whole in memory.
+//
+// 202 {"job": {...}} for a new job; 200 {"job": {...}, "duplicate": true}
+// when the user already sent the same bytes; 400 without a file; 413 past the
+// absolute size cap; 415 when the body is not multipart; plan limits as the
+// application reports them (403, 429).
+func (s *Server) handleStatementUpload(w nethttp.ResponseWriter, r *nethttp.Request) {
+	capBytes := s.maxUpload + multipartSlack
+	if r.ContentLength > capBytes {
+		s.writeTooLarge(w, r)
+		return
+	}
+	body := &limitedBody{ReadCloser: nethttp.MaxBytesReader(w, r.Body, capBytes)}
+	r.Body = body
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, r, nethttp.StatusUnsupportedMediaType, domain.CodeUnsupported,
+			"Envie o arquivo como multipart/form-data, no campo \"file\".")
+		return
+	}
+	bank := r.URL.Query().Get(bankField)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
+				"Nenhum arquivo enviado: anexe o extrato no campo \"file\".")
+			return
+		}
+		if err != nil {
+			if body.tooLarge() {
+				s.writeTooLarge(w, r)
+				return
+			}
+			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
+				"Envio multipart malformado: tente enviar o arquivo de novo.")
+			return
+		}
+		switch part.FormName() {
+		case bankField:
+			b, _ := io.ReadAll(io.LimitReader(part, maxBankField))
+			bank = strings.TrimSpace(string(b))
+		case uploadField:
+			s.submitPart(w, r, part, bank, body)
+			return
+		}
+		// Other fields are skipped; NextPart discards their rest, bounded
+		// by the body cap.
+	}
+}
+
+// submitPart hands the file part to the application and answers its result.
+func (s *Server) submitPart(w nethttp.ResponseWriter, r *nethttp.Request, part *multipart.Part, bank string, body *limitedBody) {
+	filename, contentType := part.FileName(), part.Header.Get("Content-Type")
+	in := &partReader{r: part}
+	res, err := s.jobs.Submit(r.Context(), application.SubmitInput{
+		User:        User(r.Context()),
+		Source:      uploadSource(r),
+		Filename:    cleanFilename(filename),
+		ContentType: contentType,
+		BankHint:    bank,
+		Body:        in,
+	})
+	if err != nil {
+		switch {
+		case body.tooLarge():
+			s.writeTooLarge(w, r)
+		case in.err != nil:
+			// The upload itself broke (cut connection, malformed
+			// multipart): the client's problem, not the file store's.
+			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
+				"O envio foi interrompido ou veio malformado: tente enviar o arquivo de novo.")
+		default:
+			s.renderError(w, r, err)
+		}
+		return
+	}
+	if res.Duplicate {
+		writeJSON(w, nethttp.StatusOK, map[string]any{"job": newJobJSON(res.Job), "duplicate": true})
+		return
+	}
+	w.Header().Set("Location", apiPrefix+"/jobs/"+url.PathEscape(res.Job.ID))
+	writeJSON(w, nethttp.StatusAccepted, map[string]any{"job": newJobJSON(res.Job), "duplicate": false})
+}
+
+func (s *Server) writeTooLarge(w nethttp.ResponseWriter, r *nethttp.Request) {
+	writeError(w, r, nethttp.StatusRequestEntityTooLarge, domain.CodeInvalid,
+		fmt.Sprintf("O arquivo passa do limite de %s por envio.", formatSize(s.maxUpload)))
+}
+
+// formatSize renders a byte limit for people: "100 MB", "256 KB".
+func formatSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
+}
+
+// uploadSource is the channel of an API upload. With an API token it is the
+// API (a plan feature); with a session token from login it is the same
+// upload the browser does, allowed on every plan.
+func uploadSource(r *nethttp.Request) domain.JobSource {
+	if m, _ := r.Context().Value(ctxAuthMethod).(authMethod); m == authAPIToken {
+		return domain.SourceAPI
+	}
+	return domain.SourceUpload
+}
+
+// limitedBody remembers whether http.MaxBytesReader cut the body, whoever
+// read it (the multipart reader, or the application through the part).
+type limitedBody struct {
+	io.ReadCloser
+	hit bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && isBodyTooLarge(err) {
+		b.hit = true
+	}
+	return n, err
+}
+
+func (b *limitedBody) tooLarge() bool { return b.hit }
+
+// partReader remembers the first error reading the uploaded part, other than
+// its normal end.
+type partReader struct {
+	r   io.Reader
+	err error
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err != nil && !errors.Is(err, io.EOF) && p.err == nil {
+		p.err = err
+	}
+	return n, err
+}
+
+// cleanFilename keeps the base name of what the client sent, without
+// control characters, bounded in length. It is shown to the user and used
+// to name downloads, never to name anything on disk.
+func cleanFilename(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "." || name == "/" || name == ".." {
+		name = ""
+	}
+	for len(name) > maxFilenameLn {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
+}
