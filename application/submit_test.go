@@ -2,6 +2,8 @@ package application
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -36,8 +38,8 @@ func TestSubmitQueuesAJob(t *testing.T) {
 	if j.OriginalFilename != "extrato jan.ofx" {
 		t.Errorf("filename %q", j.OriginalFilename)
 	}
-	// sha256("STMT janeiro")
-	if j.FileSize != 12 || len(j.FileHash) != 64 {
+	sum := sha256.Sum256([]byte("STMT janeiro"))
+	if j.FileSize != 12 || j.FileHash != hex.EncodeToString(sum[:]) {
 		t.Errorf("size %d hash %q", j.FileSize, j.FileHash)
 	}
 	if want := e.clock.Now().Add(30 * time.Minute); !j.ExpiresAt.Equal(want) {
