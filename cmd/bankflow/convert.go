@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bankflow/bankflow/application"
+	"github.com/bankflow/bankflow/bootstrap"
+	"github.com/bankflow/bankflow/domain"
+)
+
+// maxInputBytes bounds one input file, checked before reading it.
+const maxInputBytes = 100 << 20
+
+const convertUsage = `Uso: bankflow convert [--to xlsx|csv|ofx|json] [-o CAMINHO] [--bank BANCO] ARQUIVO...
+
+Lê cada extrato (o formato e o banco são detectados pelo conteúdo) e grava:
+  - json sem -o e com um só arquivo: na saída padrão;
+  - sem -o: ao lado do arquivo, como <nome>.<formato> (nunca sobre o próprio arquivo);
+  - com -o e um arquivo: no caminho dado ("-" para a saída padrão; uma pasta existente recebe <nome>.<formato>);
+  - com -o e vários arquivos: -o é uma pasta (criada se preciso), cada arquivo vira <nome>.<formato>.
+
+Saída: 0 tudo certo; 1 algum arquivo falhou (motivo no stderr, os demais são processados); 2 uso incorreto.
+
+Opções:
+`
+
+// banks are the slugs --bank accepts.
+var banks = []string{
+	domain.BankItau, domain.BankBradesco, domain.BankBB, domain.BankCaixa, domain.BankSantander, domain.BankNubank,
+	domain.BankInter, domain.BankC6, domain.BankSicoob, domain.BankSicredi, domain.BankBTG,
+}
+
+// convertOptions is the parsed command line of `bankflow convert`.
+type convertOptions struct {
+	format domain.ExportFormat
+	out    string
+	bank   string
+	files  []string
+}
+
+// runConvert implements `bankflow convert`.
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	engine := bootstrap.NewStatements()
+	opts, ok := parseConvert(args, engine, stderr)
+	if !ok {
+		return exitUsage
+	}
+	c := converter{engine: engine, opts: opts, stdout: stdout, stderr: stderr, written: map[string]bool{}}
+	if len(opts.files) > 1 && opts.out != "" && opts.out != "-" {
+		if err := os.MkdirAll(opts.out, 0o755); err != nil {
+			fmt.Fprintf(stderr, "bankflow convert: não foi possível criar a pasta %s: %v\n", opts.out, err)
+			return exitFail
+		}
+	}
+	code := exitOK
+	for _, path := range opts.files {
+		if err := ctx.Err(); err != nil {
+			fmt.Fprintln(stderr, "bankflow convert: interrompido")
+			return exitFail
+		}
+		if err := c.convert(ctx, path); err != nil {
+			fmt.Fprintf(stderr, "bankflow convert: %s: %s\n", path, message(err))
+			code = exitFail
+		}
+	}
+	return code
+}
+
+// parseConvert reads flags placed before, between or after the files.
+func parseConvert(args []string, engine *application.Statements, stderr io.Writer) (convertOptions, bool) {
+	var opts convertOptions
+	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	to := fs.String("to", string(domain.ExportXLSX), "formato de saída: xlsx, csv, ofx ou json")
+	fs.StringVar(&opts.out, "o", "", "arquivo ou pasta de saída")
+	fs.StringVar(&opts.bank, "bank", "", "força o banco: "+strings.Join(banks, ", "))
+	fs.Usage = func() {
+		fmt.Fprint(stderr, convertUsage)
+		fs.PrintDefaults()
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return opts, false // the flag package already said why
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		opts.files = append(opts.files, args[0])
+		args = args[1:]
+	}
+	opts.format = domain.ExportFormat(strings.ToLower(strings.TrimPrefix(*to, ".")))
+	if _, err := engine.Exporter(opts.format); err != nil {
+		fmt.Fprintf(stderr, "bankflow convert: %s\n", domain.ErrorMessage(err))
+		return opts, false
+	}
+	opts.bank = strings.ToLower(strings.TrimSpace(opts.bank))
+	if opts.bank != "" && !slices.Contains(banks, opts.bank) {
+		fmt.Fprintf(stderr, "bankflow convert: banco %q desconhecido. Use um destes: %s.\n", opts.bank, strings.Join(banks, ", "))
+		return opts, false
+	}
+	if len(opts.files) == 0 {
+		fmt.Fprintln(stderr, "bankflow convert: informe ao menos um arquivo de extrato.")
+		fs.Usage()
+		return opts, false
+	}
+	if opts.out == "-" && len(opts.files) > 1 {
+		fmt.Fprintln(stderr, "bankflow convert: -o - (saída padrão) só vale para um arquivo.")
+		return opts, false
+	}
+	return opts, true
+}
+
+// converter converts one file at a time and remembers the outputs written
+// in this run, so two inputs never write the same output.
+type converter struct {
+	engine  *application.Statements
+	opts    convertOptions
+	stdout  io.Writer
+	stderr  io.Writer
+	written map[string]bool
+}
+
+func (c *converter) convert(ctx context.Context, path string) error {
+	data, err := readInput(path)
+	if err != nil {
+		return err
+	}
+	stmts, err := c.engine.Read(ctx, domain.Input{Name: filepath.Base(path), Data: data, Bank: c.opts.bank})
+	if err != nil {
+		return err
+	}
+	target, err := c.target(path)
+	if err != nil {
+		return err
+	}
+	if target == "" {
+		if err := c.engine.Export(ctx, c.stdout, c.opts.format, stmts); err != nil {
+			return err
+		}
+	} else if err := c.writeFile(ctx, target, stmts); err != nil {
+		return err
+	}
+	c.report(path, target, stmts)
+	return nil
+}
+
+// target is where the output of input goes; "" means standard output.
+func (c *converter) target(input string) (string, error) {
+	out := c.opts.out
+	name := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input)) + "." + string(c.opts.format)
+	var target string
+	switch {
+	case out == "-":
+		return "", nil
+	case out == "" && c.opts.format == domain.ExportJSON && len(c.opts.files) == 1:
+		return "", nil
+	case out == "":
+		target = filepath.Join(filepath.Dir(input), name)
+	case len(c.opts.files) > 1 || isDir(out):
+		target = filepath.Join(out, name)
+	default:
+		target = out
+	}
+	if same(target, input) {
+		return "", domain.Errorf(domain.CodeInvalid, "a saída %s seria o próprio arquivo de entrada; escolha outro destino com -o.", target)
+	}
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return "", fmt.Errorf("output path: %w", err)
+	}
+	if c.written[abs] {
+		return "", domain.Errorf(domain.CodeInvalid, "a saída %s já foi gravada por outro arquivo desta conversão (nomes iguais); converta-o separadamente com -o.", target)
+	}
+	c.written[abs] = true
+	return target, nil
+}
+
+// writeFile writes the export next to its final name and renames it into
+// place, so a failed export never leaves a half-written file.
+func (c *converter) writeFile(ctx context.Context, target string, stmts []domain.Statement) error {
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	if err != nil {
+		return domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar em "+filepath.Dir(target)+".")
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := c.engine.Export(ctx, tmp, c.opts.format, stmts); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close output: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("chmod output: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar "+target+".")
+	}
+	return nil
+}
+
+// report tells on stderr what was read and written, with the balance proof
+// and every warning, so nothing the engine noticed goes unsaid.
+func (c *converter) report(input, target string, stmts []domain.Statement) {
+	dest := "saída padrão"
+	if target != "" {
+		dest = target
+	}
+	n := 0
+	for i := range stmts {
+		n += len(stmts[i].Transactions)
+	}
+	fmt.Fprintf(c.stderr, "%s → %s: %d extrato(s), %d lançamento(s)\n", input, dest, len(stmts), n)
+	for i := range stmts {
+		s := &stmts[i]
+		fmt.Fprintf(c.stderr, "  %s %s: %s\n", s.Bank, accountLabel(s.Account), reconText(s.Reconciliation))
+		if s.Rows.Rejected > 0 {
+			fmt.Fprintf(c.stderr, "  atenção: %d linha(s) rejeitada(s); veja a aba/lista de linhas\n", s.Rows.Rejected)
+		}
+		for _, w := range s.Warnings {
+			fmt.Fprintf(c.stderr, "  aviso: %s\n", w)
+		}
+	}
+}
+
+// readInput reads a regular file of at most maxInputBytes, checking the size
+// before reading.
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, domain.Errorf(domain.CodeNotFound, "arquivo não encontrado.")
+		}
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível abrir o arquivo.")
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível ler o arquivo.")
+	}
+	if !info.Mode().IsRegular() {
+		return nil, domain.Errorf(domain.CodeInvalid, "não é um arquivo comum (é uma pasta?).")
+	}
+	if info.Size() > maxInputBytes {
+		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais (%d MB); o limite é %d MB.", info.Size()>>20, maxInputBytes>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxInputBytes+1))
+	if err != nil {
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível ler o arquivo.")
+	}
+	if len(data) > maxInputBytes {
+		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais; o limite é %d MB.", maxInputBytes>>20)
+	}
+	return data, nil
+}
+
+// message is the reason shown for a failed file: the pt-BR user message, and
+// for unexpected errors the error itself (a local user can act on it).
+func message(err error) string {
+	if domain.ErrorCode(err) == domain.CodeInternal {
+		return "erro interno: " + err.Error()
+	}
+	return domain.ErrorMessage(err)
+}
+
+func accountLabel(a domain.Account) string {
+	parts := []string{}
+	if a.Branch != "" {
+		parts = append(parts, "ag. "+a.Branch)
+	}
+	if a.Number != "" {
+		parts = append(parts, "conta "+a.Number)
+	}
+	if len(parts) == 0 {
+		return "(conta não informada)"
+	}
+	return strings.Join(parts, " ")
+}
+
+func reconText(r domain.Reconciliation) string {
+	switch r.Status {
+	case domain.ReconBalanced:
+		return "saldos conferidos"
+	case domain.ReconMismatch:
+		s := "saldos divergentes (diferença R$ " + r.Difference.BR()
+		if !r.BreakDate.IsZero() {
+			s += "; quebra em " + r.BreakDate.BR()
+		}
+		return s + ")"
+	}
+	return "sem saldos para conferir"
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// same reports whether a and b name the same file (or the same path when
+// the target does not exist yet).
+func same(a, b string) bool {
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(ia, ib)
+	}
+	absA, _ := filepath.Abs(a)
+	absB, _ := filepath.Abs(b)
+	return absA == absB
+}
