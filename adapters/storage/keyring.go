@@ -20,6 +20,10 @@ const KeySize = 32
 
 const maxKeyIDLen = 64
 
+// DefaultKeyFile is the name of the generated key file inside DATA_DIR in
+// the embedded default (see LoadOrCreateKey).
+const DefaultKeyFile = "encryption.key"
+
 // Keyring holds the encryption keys of a Store. New files are sealed with
 // the Current key; files written under an older key stay readable as long as
 // its id is in Keys. Rotating means putting a new key first and keeping the
