@@ -1,0 +1,44 @@
+package bootstrap
+
+import (
+	"fmt"
+	"time"
+
+	"go.uber.org/fx"
+)
+
+// Roles of `bankflow serve --role`.
+const (
+	RoleWeb    = "web"    // pages and API only
+	RoleWorker = "worker" // job processing and file retention only
+	RoleAll    = "all"    // both, in one process (the embedded default)
+)
+
+// NewApp assembles the fx application for cfg.Role. The embedded default's
+// in-process queue cannot span processes, so it runs every role.
+func NewApp(cfg Config, extra ...fx.Option) (*fx.App, error) {
+	if cfg.Embedded() && cfg.RedisURL == "" && cfg.Role != RoleAll {
+		return nil, fmt.Errorf("role %q needs REDIS_URL: the embedded in-process queue only works with --role all", cfg.Role)
+	}
+	opts := []fx.Option{
+		fx.Supply(cfg),
+		logModule,
+		dbModule,
+		storageModule,
+		queueModule,
+		appModule,
+		fx.StartTimeout(startTimeout),
+		fx.StopTimeout(stopTimeout),
+	}
+	if cfg.Role == RoleWeb || cfg.Role == RoleAll {
+		opts = append(opts, httpModule)
+	}
+	if cfg.Role == RoleWorker || cfg.Role == RoleAll {
+		opts = append(opts, workerModule)
+	}
+	return fx.New(append(opts, extra...)...), nil
+}
+
+// stopTimeout bounds graceful shutdown: in-flight jobs get this long to
+// finish before they are handed back to the queue.
+const stopTimeout = 60 * time.Second
