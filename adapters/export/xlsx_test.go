@@ -112,7 +112,12 @@ func TestXLSXTransactionsSheet(t *testing.T) {
 }
 
 func TestXLSXNeverWritesFormulas(t *testing.T) {
-	f := openWorkbook(t, render(t, export.NewXLSX(), fixture(t)))
+	stmts := fixture(t)
+	stmts[1].Transactions[0].Description = "\uE000-1.00" // text posing as our number mark
+	f := openWorkbook(t, render(t, export.NewXLSX(), stmts))
+	if v, typ := cell(t, f, export.SheetTransactions, "B10"); v != "-1.00" || typ != excelize.CellTypeInlineString {
+		t.Errorf("B10 = %q (type %v), want the text -1.00", v, typ)
+	}
 	for _, sheet := range f.GetSheetList() {
 		rows, err := f.GetRows(sheet)
 		if err != nil {
