@@ -424,12 +424,17 @@ type memFiles struct {
 	mu    sync.Mutex
 	files map[string][]byte
 	seq   int
+	// progress, when set, receives the running byte count as Put reads.
+	progress func(read int64)
 }
 
 func newMemFiles() *memFiles { return &memFiles{files: map[string][]byte{}} }
 
 func (f *memFiles) Put(_ context.Context, r io.Reader) (string, int64, error) {
 	var buf bytes.Buffer
+	if f.progress != nil {
+		r = &progressReader{r: r, fn: f.progress}
+	}
 	n, err := io.Copy(&buf, r)
 	if err != nil {
 		return "", n, err
@@ -440,6 +445,19 @@ func (f *memFiles) Put(_ context.Context, r io.Reader) (string, int64, error) {
 	id := fmt.Sprintf("file-%d", f.seq)
 	f.files[id] = buf.Bytes()
 	return id, n, nil
+}
+
+type progressReader struct {
+	r  io.Reader
+	n  int64
+	fn func(int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	p.fn(p.n)
+	return n, err
 }
 
 func (f *memFiles) Open(_ context.Context, id string) (io.ReadCloser, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/bankflow/bankflow/application"
+	"github.com/bankflow/bankflow/domain"
 )
 
 // MetricsConfig feeds the gauges Metrics reads at scrape time. Both
@@ -58,7 +59,7 @@ func NewMetrics(cfg MetricsConfig) *Metrics {
 		}, []string{"status"}),
 		processing: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "bankflow_processing_seconds",
-			Help:    "Time from claiming a job to its final status.",
+			Help:    "Time from a job's submission to its final status.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120},
 		}),
 		parseFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -98,7 +99,7 @@ func (m *Metrics) JobSubmitted(source string) {
 }
 
 // JobFinished counts a job reaching a final status and records how long it
-// was processed (seconds is a duration, not money).
+// took from submission (seconds is a duration, not money).
 func (m *Metrics) JobFinished(status string, bank string, seconds float64) {
 	m.jobs.WithLabelValues(status).Inc()
 	if seconds > 0 {
@@ -106,12 +107,29 @@ func (m *Metrics) JobFinished(status string, bank string, seconds float64) {
 	}
 }
 
-// ParseFailed counts a file that could not be read.
+// ParseFailed counts a file that could not be read. The bank may come from a
+// user's hint, so anything but a known slug is counted as "other" to keep
+// the label set bounded.
 func (m *Metrics) ParseFailed(bank string) {
-	if bank == "" {
-		bank = "unknown"
+	m.parseFailures.WithLabelValues(bankLabel(bank)).Inc()
+}
+
+// knownBanks are the bank slugs allowed as label values.
+var knownBanks = map[string]bool{
+	domain.BankItau: true, domain.BankBradesco: true, domain.BankBB: true, domain.BankCaixa: true,
+	domain.BankSantander: true, domain.BankNubank: true, domain.BankInter: true, domain.BankC6: true,
+	domain.BankSicoob: true, domain.BankSicredi: true, domain.BankBTG: true, domain.BankUnknown: true,
+}
+
+func bankLabel(bank string) string {
+	switch {
+	case bank == "":
+		return domain.BankUnknown
+	case knownBanks[bank]:
+		return bank
+	default:
+		return "other"
 	}
-	m.parseFailures.WithLabelValues(bank).Inc()
 }
 
 func (m *Metrics) observeRequest(method, route string, status int, d time.Duration) {

@@ -27,6 +27,7 @@ func TestMetrics(t *testing.T) {
 	m.JobSubmitted("email")
 	m.JobFinished("completed", "itau", 0.2)
 	m.ParseFailed("")
+	m.ParseFailed("<script>banco-inventado")
 
 	for name, h := range map[string]func() string{
 		"served by the server": func() string { return e.request("GET", "/metrics", "", nil, "").Body.String() },
@@ -51,7 +52,8 @@ func TestMetrics(t *testing.T) {
 				)
 			} else {
 				want = append(want, `bankflow_jobs{status="queued"} 3`, `bankflow_jobs{status="completed"} 7`,
-					`bankflow_queue_depth 3`, `bankflow_parse_failures_total{bank="unknown"} 1`)
+					`bankflow_queue_depth 3`, `bankflow_parse_failures_total{bank="unknown"} 1`,
+					`bankflow_parse_failures_total{bank="other"} 1`)
 			}
 			for _, w := range want {
 				if !strings.Contains(body, w) {

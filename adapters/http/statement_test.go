@@ -8,7 +8,9 @@ import (
 	nethttp "net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bankflow/bankflow/domain"
 )
@@ -181,4 +183,62 @@ func errorFrom(tb testing.TB, rec *httptest.ResponseRecorder) error {
 	tb.Helper()
 	body := decode[errorBody](tb, rec)
 	return &domain.Error{Code: body.Error.Code, Message: body.Error.Message}
+}
+
+// TestUploadStreams proves the upload is handed to the file store while the
+// client is still sending it: the test withholds the end of the body until
+// the store has read the first half. A handler that buffered the whole
+// upload first would never let that happen.
+func TestUploadStreams(t *testing.T) {
+	e := newTestEnv(t)
+	token, u := e.user("bia@example.com")
+	e.setTier(u.ID, domain.TierEnterprise)
+	const half = 1 << 20
+	storeReadHalf := make(chan struct{})
+	var once sync.Once
+	e.files.progress = func(n int64) {
+		if n >= half {
+			once.Do(func() { close(storeReadHalf) })
+		}
+	}
+
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	req := httptest.NewRequest("POST", "/api/v1/statements", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- serve(e.handler, req) }()
+
+	fw, err := mw.CreateFormFile("file", "grande.ofx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("A"), 64<<10)
+	total, _ := fw.Write(sampleOFX("stream"))
+	for total < half+len(chunk) {
+		n, err := fw.Write(chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += n
+	}
+	select {
+	case <-storeReadHalf:
+	case rec := <-done:
+		t.Fatalf("handler answered %d before the upload ended: %s", rec.Code, rec.Body)
+	case <-time.After(30 * time.Second): // a deadlock guard, not a speed requirement
+		t.Fatal("the file store saw nothing while the client was still sending: the upload is buffered")
+	}
+	n, _ := fw.Write(chunk)
+	total += n
+	_ = mw.Close()
+	_ = pw.Close()
+	rec := <-done
+	if rec.Code != nethttp.StatusAccepted {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if size := decode[jobEnvelope](t, rec).Job.FileSize; size != int64(total) {
+		t.Errorf("file_size = %d, want the whole upload, %d", size, total)
+	}
 }
