@@ -35,7 +35,7 @@ type Sample struct {
 	Bank     string // bank slug forced by the user, "" to detect
 	Raw      []byte // the bytes as they arrived
 	Kind     Kind
-	Encoding string // "utf-8", "utf-8-bom", "windows-1252" for text kinds
+	Encoding string // "utf-8", "utf-8-bom", "utf-16", "windows-1252" or "mixed" (decided per line) for text kinds
 	Text     string // decoded, BOM removed, for text kinds; "" otherwise
 }
 
@@ -107,12 +107,55 @@ func Decode(raw []byte) (text, encoding string) {
 		return decodeUTF16(raw), "utf-16"
 	case utf8.Valid(raw):
 		return string(raw), "utf-8"
+	case hasUTF8Sequences(raw):
+		// Mixed: a UTF-8 file with Latin-1 lines pasted in (or the reverse).
+		// Decide line by line, so neither half turns into mojibake.
+		return decodeLines(raw), "mixed"
 	}
-	out, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	return cp1252(raw), "windows-1252"
+}
+
+func cp1252(b []byte) string {
+	out, err := charmap.Windows1252.NewDecoder().Bytes(b)
 	if err != nil {
-		return strings.ToValidUTF8(string(raw), "\uFFFD"), "utf-8"
+		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	return string(out), "windows-1252"
+	return string(out)
+}
+
+// hasUTF8Sequences reports whether raw holds at least one valid multi-byte
+// UTF-8 sequence (Windows-1252 text almost never does by accident).
+func hasUTF8Sequences(raw []byte) bool {
+	for i := 0; i < len(raw); {
+		if raw[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(raw[i:])
+		if r != utf8.RuneError && n > 1 {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+func decodeLines(raw []byte) string {
+	var b strings.Builder
+	b.Grow(len(raw) + len(raw)/8)
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line = raw[:i+1]
+		}
+		raw = raw[len(line):]
+		if utf8.Valid(line) {
+			b.Write(line)
+		} else {
+			b.WriteString(cp1252(line))
+		}
+	}
+	return b.String()
 }
 
 func decodeUTF16(raw []byte) string {
