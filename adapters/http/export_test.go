@@ -3,6 +3,7 @@ package web
 import (
 	"mime"
 	nethttp "net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -124,4 +125,26 @@ func TestDownloadName(t *testing.T) {
 			t.Errorf("downloadName(%q, %s) = %q, want %q", tt.original, tt.format, got, tt.want)
 		}
 	}
+}
+
+// TestExportFailingMidStream checks that an export failing after its first
+// bytes cuts the connection (http.ErrAbortHandler) instead of ending a 200
+// normally, so the client never keeps a truncated file as if whole.
+func TestExportFailingMidStream(t *testing.T) {
+	e := newTestEnv(t)
+	token, _ := e.user("bia@example.com")
+	id := e.completedJob(token, "a.ofx", sampleOFX("BROKEN-EXPORT"))
+	rec := httptest.NewRecorder()
+	req := newRequest("GET", "/api/v1/jobs/"+id+"/export?format=csv")
+	req.Header.Set("Authorization", "Bearer "+token)
+	defer func() {
+		if v := recover(); v != nethttp.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+		}
+		if rec.Body.String() != "partial output" {
+			t.Errorf("body = %q", rec.Body)
+		}
+	}()
+	e.handler.ServeHTTP(rec, req)
+	t.Errorf("export ended normally: status %d, body %q", rec.Code, rec.Body)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -31,6 +32,9 @@ func (fakeReader) Read(_ context.Context, in domain.Input) ([]domain.Statement, 
 			{Date: domain.Date{Year: 2024, Month: 1, Day: 3}, Amount: 8456, Description: "=CMD|' /C calc'!A0", Line: 4},
 		},
 	}
+	if bytes.Contains(in.Data, []byte("BROKEN-EXPORT")) {
+		st.Account.Number = brokenAccount
+	}
 	st.FillPeriod()
 	domain.Reconcile(&st)
 	return []domain.Statement{st}, nil
@@ -43,7 +47,15 @@ func (f fakeExporter) Format() domain.ExportFormat { return f.format }
 
 func (f fakeExporter) ContentType() string { return "application/octet-stream" }
 
+// brokenAccount makes the CSV fakeExporter fail after writing part of its
+// output.
+const brokenAccount = "99999-9"
+
 func (f fakeExporter) Export(w io.Writer, stmts []domain.Statement) error {
+	if stmts[0].Account.Number == brokenAccount && f.format == domain.ExportCSV {
+		_, _ = io.WriteString(w, "partial output")
+		return errors.New("disk full")
+	}
 	if f.format == domain.ExportJSON {
 		_, err := fmt.Fprintf(w, `{"bank":%q,"transactions":%d}`+"\n", stmts[0].Bank, len(stmts[0].Transactions))
 		return err

@@ -29,9 +29,10 @@ const (
 // into Jobs.Submit, never held whole in memory.
 //
 // 202 {"job": {...}} for a new job; 200 {"job": {...}, "duplicate": true}
-// when the user already sent the same bytes; 400 without a file; 413 past the
-// absolute size cap; 415 when the body is not multipart; plan limits as the
-// application reports them (403, 429).
+// when the user already sent the same bytes; 400 without a file; 413 for a
+// file over the plan's or the absolute size; 415 when the body is not
+// multipart; other plan limits as the application reports them (403 channel
+// not in the plan, 429 monthly files or concurrent jobs used up).
 func (s *Server) handleStatementUpload(w nethttp.ResponseWriter, r *nethttp.Request) {
 	capBytes := s.maxUpload + multipartSlack
 	if r.ContentLength > capBytes {
@@ -92,6 +93,11 @@ func (s *Server) submitPart(w nethttp.ResponseWriter, r *nethttp.Request, part *
 		switch {
 		case body.tooLarge():
 			s.writeTooLarge(w, r)
+		case in.cutShort() && (domain.ErrorCode(err) == domain.CodeQuota || domain.ErrorCode(err) == domain.CodeInvalid):
+			// The application stopped reading mid-file: the file is over
+			// the plan's (or the absolute) size. Its message names the limit;
+			// the status says "too large" rather than "too many requests".
+			writeError(w, r, nethttp.StatusRequestEntityTooLarge, domain.ErrorCode(err), domain.ErrorMessage(err))
 		case in.err != nil:
 			// The upload itself broke (cut connection, malformed
 			// multipart): the client's problem, not the file store's.
@@ -150,20 +156,30 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 
 func (b *limitedBody) tooLarge() bool { return b.hit }
 
-// partReader remembers the first error reading the uploaded part, other than
-// its normal end.
+// partReader follows how the application read the uploaded part: how far,
+// whether to its end, and the first error other than that end.
 type partReader struct {
 	r   io.Reader
+	n   int64
+	eof bool
 	err error
 }
 
 func (p *partReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if err != nil && !errors.Is(err, io.EOF) && p.err == nil {
+	p.n += int64(n)
+	switch {
+	case errors.Is(err, io.EOF):
+		p.eof = true
+	case err != nil && p.err == nil:
 		p.err = err
 	}
 	return n, err
 }
+
+// cutShort reports that reading began but stopped before the end of the
+// file without a read error: the reader hit a size limit.
+func (p *partReader) cutShort() bool { return p.n > 0 && !p.eof && p.err == nil }
 
 // cleanFilename keeps the base name of what the client sent, without
 // control characters, bounded in length. It is shown to the user and used

@@ -158,10 +158,12 @@ func TestUploadPlanLimits(t *testing.T) {
 	t.Run("file over the free plan's size", func(t *testing.T) {
 		big := append(sampleOFX("big"), bytes.Repeat([]byte("A"), 6<<20)...)
 		rec := e.upload(token, "big.ofx", big)
-		if rec.Code != nethttp.StatusBadRequest && rec.Code != nethttp.StatusTooManyRequests {
-			t.Fatalf("status %d, want 400 or 429; body %s", rec.Code, rec.Body)
-		}
-		wantError(t, rec, rec.Code, domain.ErrorCode(errorFrom(t, rec)), "MB")
+		wantError(t, rec, nethttp.StatusRequestEntityTooLarge, domain.CodeQuota, "5 MB")
+	})
+	t.Run("unknown bank hint", func(t *testing.T) {
+		body, ct := multipartBody(t, "file", "a.ofx", sampleOFX("hint"))
+		rec := e.request("POST", "/api/v1/statements?bank=banco-imaginario", token, body, ct)
+		wantError(t, rec, nethttp.StatusBadRequest, domain.CodeInvalid, "")
 	})
 	t.Run("concurrent jobs", func(t *testing.T) {
 		for i := 0; ; i++ {
@@ -176,13 +178,6 @@ func TestUploadPlanLimits(t *testing.T) {
 			break
 		}
 	})
-}
-
-// errorFrom rebuilds the domain error of an error answer.
-func errorFrom(tb testing.TB, rec *httptest.ResponseRecorder) error {
-	tb.Helper()
-	body := decode[errorBody](tb, rec)
-	return &domain.Error{Code: body.Error.Code, Message: body.Error.Message}
 }
 
 // TestUploadStreams proves the upload is handed to the file store while the
