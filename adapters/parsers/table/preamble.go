@@ -13,7 +13,7 @@ import (
 var (
 	branchRe = regexp.MustCompile(`\bag(?:encia)?\.?\s*:?\s*([0-9][0-9-]*)`)
 	numberRe = regexp.MustCompile(`\bconta(?:\s+corrente)?\s*(?:n[o.º°]?\s*)?:?\s*([0-9][0-9./-]*[0-9xX])\b`)
-	periodRe = regexp.MustCompile(`(\d{1,2}/\d{1,2}/\d{2,4})\s*(?:a|e|ate|-|até)\s*(\d{1,2}/\d{1,2}/\d{2,4})`)
+	periodRe = regexp.MustCompile(`(\d{1,2}/\d{1,2}/\d{2,4})\s*(?:a|e|ate|-)\s*(\d{1,2}/\d{1,2}/\d{2,4})`)
 )
 
 // readPreamble fills the account and period from the rows above the column

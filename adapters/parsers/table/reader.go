@@ -83,7 +83,11 @@ func countOutsideQuotes(line string, c byte) int {
 // readGrid is the tolerant splitter. Rows share one backing slice of cells,
 // so a 10,000-row file costs a handful of allocations.
 func readGrid(text string, delim byte, maxRows int) [][]string {
-	rows := make([][]string, 0, strings.Count(text, "\n")+1)
+	n := strings.Count(text, "\n") + 1
+	if maxRows > 0 {
+		n = min(n, maxRows)
+	}
+	rows := make([][]string, 0, n)
 	cells := make([]string, 0, 8*cap(rows))
 	for text != "" {
 		if maxRows > 0 && len(rows) >= maxRows {
@@ -160,9 +164,16 @@ func nextField(text string, delim byte) (field, rest string, end bool) {
 	return plainField(text, delim)
 }
 
+// maxQuoted bounds a quoted field: a quote left open further than this is
+// a stray character, and the bound keeps a file full of them linear.
+const maxQuoted = 4096
+
 // closingQuote returns the index of the quote closing a field opened before
-// from, or -1 when it is never closed.
+// from, or -1 when it is not closed within maxQuoted bytes.
 func closingQuote(text string, from int) int {
+	if len(text) > from+maxQuoted {
+		text = text[:from+maxQuoted]
+	}
 	for i := from; i < len(text); {
 		j := strings.IndexByte(text[i:], '"')
 		if j < 0 {

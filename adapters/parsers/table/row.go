@@ -54,7 +54,8 @@ func (r *run) row(line int, row []string) {
 			rows.Count(domain.RowHeader, line, reasonFutureTitle, joinRow(row))
 		case isTotals(row):
 			rows.Count(domain.RowIgnored, line, reasonTotals, joinRow(row))
-		case !hasMoney && dateCell == "" && r.lay.continuation && r.lastTx >= 0 && desc != "":
+		case !hasMoney && dateCell == "" && r.lay.continuation && r.lastTx >= 0 && desc != "" &&
+			len(r.st.Transactions[r.lastTx].Description) < maxDescription:
 			t := &r.st.Transactions[r.lastTx]
 			t.Description = strings.TrimSpace(t.Description + " " + desc)
 			rows.Count(domain.RowIgnored, line, fmt.Sprintf("continuação da descrição da linha %d", t.Line), joinRow(row))
@@ -91,6 +92,10 @@ func (r *run) row(line int, row []string) {
 }
 
 var errNoDate = fmt.Errorf("no date")
+
+// maxDescription stops continuation lines from growing a description
+// without bound; further lines are ignored with a note instead.
+const maxDescription = 1000
 
 // runningBalance stores the balance printed on a transaction's row: a
 // running balance on the transaction, a "Saldo do Dia" column as the day's
