@@ -35,6 +35,10 @@ type JobsDeps struct {
 	Now           func() time.Time
 	Log           *slog.Logger
 	Metrics       Metrics // may be nil
+	// ProcessDelay is a test and chaos knob: Process waits this long right
+	// after claiming a job, so the job sits in the processing state while a
+	// crash test kills the worker. Zero (always in production) waits nothing.
+	ProcessDelay time.Duration
 }
 
 // Jobs submits statement files, processes them and serves their results.

@@ -40,6 +40,10 @@ func (s *Jobs) Process(ctx context.Context, jobID string) error {
 	}
 	log := s.d.Log.With("job", j.ID, "user", j.UserID)
 	s.progress(ctx, j.ID, progressClaimed)
+	if err := s.testDelay(ctx); err != nil {
+		s.release(ctx, j.ID)
+		return fmt.Errorf("process job %s: %w", j.ID, err)
+	}
 
 	data, msg, err := s.readInput(ctx, j)
 	if err != nil {
@@ -108,6 +112,22 @@ func (s *Jobs) Process(ctx context.Context, jobID string) error {
 	log.Info("job completed", "bank", res.DetectedBank, "format", res.Format, "statements", len(stmts))
 	s.notify(ctx, j.ID)
 	return nil
+}
+
+// testDelay waits ProcessDelay (a test and chaos knob, zero in production)
+// or until ctx ends.
+func (s *Jobs) testDelay(ctx context.Context) error {
+	if s.d.ProcessDelay <= 0 {
+		return nil
+	}
+	t := time.NewTimer(s.d.ProcessDelay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // readInput returns the stored input, or a user message when it is gone or

@@ -36,6 +36,16 @@ type Config struct {
 	Limits         map[domain.Tier]domain.Limits
 	LogFormat      string // json or console
 	LogLevel       string
+	// QueueStream is the Redis stream of jobs (BANKFLOW_QUEUE_STREAM, default
+	// bankflow:jobs): processes sharing it share the work.
+	QueueStream string
+	// QueueVisibility is how long a delivery may stay unacknowledged before
+	// another worker takes it over (BANKFLOW_QUEUE_VISIBILITY, default 5m; it
+	// must exceed the longest job).
+	QueueVisibility time.Duration
+	// TestProcessDelay (BANKFLOW_TEST_PROCESS_DELAY) is a test and chaos knob:
+	// every job waits this long after being claimed. Never set in production.
+	TestProcessDelay time.Duration
 }
 
 // Embedded reports whether BankFlow runs on its embedded default (SQLite,
@@ -64,6 +74,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat:     get("LOG_FORMAT", ""),
 		LogLevel:      get("LOG_LEVEL", "info"),
 		Limits:        domain.DefaultLimits(),
+		QueueStream:   get("BANKFLOW_QUEUE_STREAM", "bankflow:jobs"),
 	}
 	var errs []error
 	if c.DatabaseURL == "" {
@@ -119,6 +130,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SweepEvery, err = durationEnv(get("BANKFLOW_SWEEP_EVERY", "1m")); err != nil {
 		errs = append(errs, fmt.Errorf("BANKFLOW_SWEEP_EVERY: %w", err))
+	}
+	if c.QueueVisibility, err = durationEnv(get("BANKFLOW_QUEUE_VISIBILITY", "5m")); err != nil {
+		errs = append(errs, fmt.Errorf("BANKFLOW_QUEUE_VISIBILITY: %w", err))
+	}
+	if v := get("BANKFLOW_TEST_PROCESS_DELAY", ""); v != "" {
+		if c.TestProcessDelay, err = durationEnv(v); err != nil {
+			errs = append(errs, fmt.Errorf("BANKFLOW_TEST_PROCESS_DELAY: %w", err))
+		}
 	}
 	if err := applyTierOverrides(c.Limits, get); err != nil {
 		errs = append(errs, err)

@@ -67,5 +67,6 @@ func newJobs(p jobsParams) *application.Jobs {
 		Now:           time.Now,
 		Log:           p.Log,
 		Metrics:       p.Metrics,
+		ProcessDelay:  p.Cfg.TestProcessDelay,
 	})
 }

@@ -15,11 +15,8 @@ import (
 )
 
 const (
-	// visibilityTimeout must exceed the longest job: a delivery unacked for
-	// longer is handed to another worker.
-	visibilityTimeout = 5 * time.Minute
-	maxDeliveries     = 5
-	startTimeout      = 30 * time.Second
+	maxDeliveries = 5
+	startTimeout  = 30 * time.Second
 )
 
 // queueModule provides the job queue: Redis Streams when REDIS_URL is set,
@@ -38,7 +35,7 @@ type queueResult struct {
 
 func newQueue(lc fx.Lifecycle, cfg Config) (queueResult, error) {
 	if cfg.RedisURL == "" {
-		q := memqueue.New(memqueue.Options{VisibilityTimeout: visibilityTimeout, MaxDeliveries: maxDeliveries})
+		q := memqueue.New(memqueue.Options{VisibilityTimeout: cfg.QueueVisibility, MaxDeliveries: maxDeliveries})
 		lc.Append(fx.StopHook(q.Close))
 		return queueResult{Queue: q}, nil
 	}
@@ -50,10 +47,10 @@ func newQueue(lc fx.Lifecycle, cfg Config) (queueResult, error) {
 	}
 	host, _ := os.Hostname()
 	q := bfredis.NewQueue(c, bfredis.QueueOptions{
-		Stream:            "bankflow:jobs",
+		Stream:            cfg.QueueStream,
 		Group:             "workers",
 		Consumer:          fmt.Sprintf("%s-%d", host, os.Getpid()),
-		VisibilityTimeout: visibilityTimeout,
+		VisibilityTimeout: cfg.QueueVisibility,
 		MaxDeliveries:     maxDeliveries,
 	})
 	if err := q.Init(ctx); err != nil {
