@@ -8,7 +8,7 @@ import (
 
 // The fast paths below read the plain shapes that make up almost every cell
 // of a bank export without allocating; anything else goes to the domain
-// parsers, which remain the reference (a fuzz test holds them equal).
+// parsers, which remain the reference (FuzzFastPaths holds them equal).
 
 // parseDate reads a date in the given order.
 func parseDate(v string, order domain.DateOrder) (domain.Date, error) {
