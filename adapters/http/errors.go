@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	nethttp "net/http"
+	"strings"
 
 	"github.com/bankflow/bankflow/domain"
 )
@@ -30,8 +31,9 @@ type errorDetail struct {
 //
 // Choices worth knowing:
 //   - invalid → 400: the request (or the file in it) is wrong; the message
-//     says what to fix. Bodies over the size cap are answered 413 by the
-//     handlers that detect them, before any domain error exists.
+//     says what to fix. Files and bodies over a size limit are answered 413
+//     by the handlers that detect them (statement.go, decodeJSON), with the
+//     code and message of the error.
 //   - quota → 429: the plan's monthly files or concurrent jobs are used up.
 //     Clients treat it as "limit reached: wait or upgrade"; the message names
 //     the plan. Login rate limiting also answers 429.
@@ -61,10 +63,26 @@ func statusOf(code domain.Code) int {
 	}
 }
 
-// renderError answers err as JSON with the status of its code. Internal
-// errors are logged here, once, with the request id, and their text never
-// reaches the client; unavailable errors are logged as warnings.
+// statusError is an error the adapter itself detects, with its own status
+// (413 for a body past the cap): renderError answers it as it is.
+type statusError struct {
+	status  int
+	code    domain.Code
+	message string
+}
+
+func (e *statusError) Error() string { return e.message }
+
+// renderError answers err with the status of its code: JSON for the API, an
+// HTML page (or fragment, for HTMX) for the pages. Internal errors are logged
+// here, once, with the request id, and their text never reaches the client;
+// unavailable errors are logged as warnings.
 func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
+	var se *statusError
+	if errors.As(err, &se) {
+		s.fail(w, r, se.status, se.code, se.message)
+		return
+	}
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	switch {
@@ -79,7 +97,23 @@ func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err e
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
-	writeError(w, r, status, code, domain.ErrorMessage(err))
+	s.fail(w, r, status, code, domain.ErrorMessage(err))
+}
+
+// fail answers an error with an explicit status: JSON on the API and the
+// probes, the pt-BR error page everywhere else.
+func (s *Server) fail(w nethttp.ResponseWriter, r *nethttp.Request, status int, code domain.Code, message string) {
+	if isAPIPath(r.URL.Path) || s.views == nil {
+		writeError(w, r, status, code, message)
+		return
+	}
+	s.renderErrorPage(w, r, status, code, message)
+}
+
+// isAPIPath tells machine endpoints (JSON errors) from pages (HTML errors).
+func isAPIPath(p string) bool {
+	return p == apiPrefix || strings.HasPrefix(p, apiPrefix+"/") ||
+		p == "/health" || p == "/ready" || p == "/metrics" || strings.HasPrefix(p, staticPrefix)
 }
 
 // writeError writes the error JSON with an explicit status, for errors that
@@ -114,9 +148,11 @@ const (
 	msgLoginRequired    = "Faça login para continuar: envie o cabeçalho Authorization: Bearer <token>."
 	msgTooManyLogins    = "Muitas tentativas de login. Aguarde alguns minutos e tente de novo."
 	msgInternal         = "Erro interno. Tente novamente em instantes."
+	msgBadCSRF          = "Não foi possível confirmar que este envio veio desta página (token de segurança ausente ou inválido). Recarregue a página e tente de novo."
 )
 
-// errBodyTooLarge marks a request body cut by http.MaxBytesReader.
+// isBodyTooLarge reports whether err comes from a body cut by
+// http.MaxBytesReader.
 func isBodyTooLarge(err error) bool {
 	var mbe *nethttp.MaxBytesError
 	return errors.As(err, &mbe)

@@ -170,6 +170,9 @@ func (m *memStore) CreateJob(_ context.Context, j *domain.Job) error {
 		j.Status = domain.JobQueued
 	}
 	c := *j
+	if c.Reconciliation == "" {
+		c.Reconciliation = domain.ReconUnknown // as the SQL column default does
+	}
 	m.jobs[j.ID] = &c
 	return nil
 }

@@ -76,7 +76,9 @@ func newJobJSON(j *domain.Job) jobJSON {
 		FileDeletedAt:    utcPtr(j.FileDeletedAt),
 		Links:            jobLinks{Self: self},
 	}
-	if j.Reconciliation != "" {
+	// The balance proof exists once the job completed; before that (and for
+	// failed jobs) it is null rather than a misleading "unknown".
+	if j.Status == domain.JobCompleted && j.Reconciliation != "" {
 		out.Reconciliation = &reconciliationJSON{Status: j.Reconciliation, Difference: j.Difference.String()}
 	}
 	if j.Status == domain.JobCompleted {

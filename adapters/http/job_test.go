@@ -42,7 +42,7 @@ func TestJobQueuedHasNoResultLinks(t *testing.T) {
 	token, _ := e.user("bia@example.com")
 	rec := e.upload(token, "a.ofx", sampleOFX("queued"))
 	j := decode[jobEnvelope](t, rec).Job
-	if j.Status != domain.JobQueued || j.Links.Transactions != "" || j.Links.Exports != nil || j.DetectedBank != nil || j.ErrorMessage != nil {
+	if j.Status != domain.JobQueued || j.Links.Transactions != "" || j.Links.Exports != nil || j.DetectedBank != nil || j.ErrorMessage != nil || j.Reconciliation != nil {
 		t.Errorf("queued job = %+v", j)
 	}
 }
