@@ -67,7 +67,8 @@ type JobRepository interface {
 	UnfinishedJobs(ctx context.Context) ([]string, error)
 	// ExpiredFiles returns jobs whose input file is past ExpiresAt and not yet deleted.
 	ExpiredFiles(ctx context.Context, now time.Time, limit int) ([]Job, error)
-	// MarkFileDeleted records that the sweeper deleted the job's stored input.
+	// MarkFileDeleted records that the sweeper deleted the job's stored input
+	// and output files, and clears both ids.
 	MarkFileDeleted(ctx context.Context, id string, now time.Time) error
 }
 
@@ -149,4 +150,58 @@ type JobQueue interface {
 // Notifier tells a user that a job finished (e-mail reply, opt-in e-mail).
 type Notifier interface {
 	JobFinished(ctx context.Context, u *User, j *Job) error
+}
+
+// EmailRepository keeps inbound e-mails and the mailbox cursors, so that
+// each message is handled exactly once across restarts and instances.
+type EmailRepository interface {
+	// ClaimEmail inserts m as EmailClaimed unless a message with the same
+	// place (Mailbox, UIDValidity, UID) or DedupKey exists; then claimed is
+	// false and existing is that message. A claim older than staleBefore
+	// that never got an outcome (its instance died) is taken over: claimed
+	// is true and m.ID is the old record's.
+	ClaimEmail(ctx context.Context, m *InboundEmail, staleBefore time.Time) (claimed bool, existing *InboundEmail, err error)
+	// SaveEmail stores the outcome of a claimed message (status, user,
+	// files, reply fields). ErrNotFound when absent.
+	SaveEmail(ctx context.Context, m *InboundEmail) error
+	// EmailsAwaitingReply returns submitted messages not yet replied to,
+	// oldest first; with jobID set, only those holding that job.
+	EmailsAwaitingReply(ctx context.Context, jobID string, limit int) ([]InboundEmail, error)
+	// ClaimReply records that the reply to the message is being sent, once:
+	// CodeConflict when another caller already claimed it. ReleaseReply
+	// undoes a claim whose sending failed.
+	ClaimReply(ctx context.Context, id string, now time.Time) error
+	ReleaseReply(ctx context.Context, id string) error
+}
+
+// EmailCursorRepository stores how far each mailbox was read.
+type EmailCursorRepository interface {
+	// GetEmailCursor returns ErrNotFound for a mailbox never read.
+	GetEmailCursor(ctx context.Context, mailbox string) (*EmailCursor, error)
+	// SaveEmailCursor moves the cursor forward; under a different
+	// UIDValidity it replaces it (the server renumbered the mailbox).
+	SaveEmailCursor(ctx context.Context, c EmailCursor) error
+}
+
+// SenderRepository stores the sender addresses users registered.
+type SenderRepository interface {
+	// AddSender registers an address; CodeConflict when any user has it.
+	AddSender(ctx context.Context, s SenderAddress) error
+	// VerifySender marks the user's address verified; ErrNotFound when absent.
+	VerifySender(ctx context.Context, userID, email string, at time.Time) error
+	ListSenders(ctx context.Context, userID string) ([]SenderAddress, error)
+	// UserBySender returns the owner of a VERIFIED address, or ErrNotFound.
+	UserBySender(ctx context.Context, email string) (*User, error)
+}
+
+// InboxUserRepository finds the user of a personal inbox address.
+type InboxUserRepository interface {
+	// GetUserByInboxToken returns ErrNotFound for an unknown token.
+	GetUserByInboxToken(ctx context.Context, token string) (*User, error)
+}
+
+// Mailer sends e-mail (SMTP in production). Send returns when the message
+// was handed to the server; implementations bound the time it may take.
+type Mailer interface {
+	Send(ctx context.Context, m *OutgoingEmail) error
 }
