@@ -308,7 +308,7 @@ func TestExpiredFiles(t *testing.T) {
 			t.Errorf("after marking, ExpiredFiles = %+v; want only %s", jobs, fresh.ID)
 		}
 		got, _ := db.GetJob(ctx, expired.ID)
-		if got.InputFileID != "" || got.FileDeletedAt == nil || !got.FileDeletedAt.Equal(t0) {
+		if got.InputFileID != "" || got.OutputFileID != "" || got.FileDeletedAt == nil || !got.FileDeletedAt.Equal(t0) {
 			t.Errorf("marked job = %+v", got)
 		}
 		wantNotFound(t, db.MarkFileDeleted(ctx, "00000000-0000-0000-0000-000000000000", t0))

@@ -187,8 +187,8 @@ func (db *DB) ExpiredFiles(ctx context.Context, now time.Time, limit int) ([]dom
 	return jobsOf(rows), nil
 }
 
-// MarkFileDeleted records that the job's stored input is gone and forgets
-// its file id. Marking twice keeps the first time.
+// MarkFileDeleted records that the job's stored files (input and exported
+// workbook) are gone and forgets their ids. Marking twice keeps the first time.
 func (db *DB) MarkFileDeleted(ctx context.Context, id string, now time.Time) error {
 	if !validID(id) {
 		return errNotFound(fmt.Errorf("job id %q", id))
@@ -196,6 +196,7 @@ func (db *DB) MarkFileDeleted(ctx context.Context, id string, now time.Time) err
 	res, err := db.bun.NewUpdate().Model((*jobRow)(nil)).
 		Set("file_deleted_at = COALESCE(file_deleted_at, ?)", now.UTC()).
 		Set("input_file_id = ''").
+		Set("output_file_id = ''").
 		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mark file deleted: %w", err)
