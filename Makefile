@@ -30,7 +30,7 @@ fuzz: ## run every fuzz target for FUZZTIME each
 lint: ## gofmt, go vet, staticcheck
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 migrate: ## apply database migrations to DATABASE_URL (or the embedded SQLite)
 	$(GO) run ./cmd/bankflow migrate

@@ -17,8 +17,18 @@ const (
 // NewApp assembles the fx application for cfg.Role. The embedded default's
 // in-process queue cannot span processes, so it runs every role.
 func NewApp(cfg Config, extra ...fx.Option) (*fx.App, error) {
-	if cfg.Embedded() && cfg.RedisURL == "" && cfg.Role != RoleAll {
-		return nil, fmt.Errorf("role %q needs REDIS_URL: the embedded in-process queue only works with --role all", cfg.Role)
+	opts, err := appOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return fx.New(append(opts, extra...)...), nil
+}
+
+// appOptions lists the fx options of cfg.Role (also used by fx.ValidateApp
+// in tests).
+func appOptions(cfg Config) ([]fx.Option, error) {
+	if cfg.RedisURL == "" && cfg.Role != RoleAll {
+		return nil, fmt.Errorf("role %q needs REDIS_URL: the in-process queue only works with --role all", cfg.Role)
 	}
 	opts := []fx.Option{
 		fx.Supply(cfg),
@@ -36,7 +46,7 @@ func NewApp(cfg Config, extra ...fx.Option) (*fx.App, error) {
 	if cfg.Role == RoleWorker || cfg.Role == RoleAll {
 		opts = append(opts, workerModule)
 	}
-	return fx.New(append(opts, extra...)...), nil
+	return opts, nil
 }
 
 // stopTimeout bounds graceful shutdown: in-flight jobs get this long to

@@ -1,12 +1,14 @@
 package bootstrap
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"go.uber.org/fx"
 
 	web "github.com/bankflow/bankflow/adapters/http"
+	"github.com/bankflow/bankflow/adapters/postgres"
 	"github.com/bankflow/bankflow/application"
 	"github.com/bankflow/bankflow/domain"
 )
@@ -21,8 +23,22 @@ var appModule = fx.Module("application",
 	),
 )
 
-func newMetrics(jobs domain.JobRepository, q domain.JobQueue, log *slog.Logger) *web.Metrics {
-	return web.NewMetrics(web.MetricsConfig{QueueDepth: q.Depth, Log: log})
+func newMetrics(db *postgres.DB, q domain.JobQueue, log *slog.Logger) *web.Metrics {
+	return web.NewMetrics(web.MetricsConfig{
+		QueueDepth: q.Depth,
+		JobStats: func(ctx context.Context) (map[string]int64, error) {
+			counts, err := db.CountJobsByStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[string]int64, len(counts))
+			for status, n := range counts {
+				out[string(status)] = int64(n)
+			}
+			return out, nil
+		},
+		Log: log,
+	})
 }
 
 func newAccounts(cfg Config, users domain.UserRepository, tokens domain.TokenRepository, audit domain.AuditLog, log *slog.Logger) (*application.Accounts, error) {
