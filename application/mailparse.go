@@ -256,7 +256,7 @@ func looksText(b []byte) bool {
 }
 
 // partFilename returns the decoded file name of a part: RFC 2231
-// parameters (filename*=UTF-8''...) and RFC 2047 encoded words, in
+// parameters (filename*=UTF-8”...) and RFC 2047 encoded words, in
 // Content-Disposition or, failing that, the name of Content-Type. Windows
 // mailers' windows-1252 words are decoded too.
 func partFilename(h message.Header) string {
