@@ -54,7 +54,7 @@ func (s *Jobs) Submit(ctx context.Context, in SubmitInput) (*SubmitResult, error
 		return nil, domain.Errorf(domain.CodeInvalid, "Banco desconhecido: %q.", in.BankHint)
 	}
 	limits := limitsFor(s.d.Limits, u.Tier)
-	if err := channelAllowed(in.Source, u.Tier, limits); err != nil {
+	if err := channelAllowed(in.Source, u.Tier, limits, s.d.Limits); err != nil {
 		return nil, err
 	}
 	if err := s.checkQuota(ctx, u, limits); err != nil {
@@ -111,19 +111,19 @@ func (s *Jobs) Submit(ctx context.Context, in SubmitInput) (*SubmitResult, error
 }
 
 // channelAllowed refuses e-mail and API submissions on plans without them.
-func channelAllowed(src domain.JobSource, tier domain.Tier, l domain.Limits) error {
+func channelAllowed(src domain.JobSource, tier domain.Tier, l domain.Limits, all map[domain.Tier]domain.Limits) error {
 	switch src {
 	case domain.SourceEmail:
 		if !l.EmailIngestion {
 			return domain.Errorf(domain.CodeForbidden,
-				"O envio de extratos por e-mail não está incluído no plano %s. Faça upgrade para o plano %s ou envie o arquivo pelo site.",
-				tier.Label(), domain.TierProfessional.Label())
+				"O envio de extratos por e-mail não está incluído no plano %s. %s Você também pode enviar o arquivo pelo site.",
+				tier.Label(), wayUp(all, tier, func(l domain.Limits) bool { return l.EmailIngestion }))
 		}
 	case domain.SourceAPI:
 		if !l.API {
 			return domain.Errorf(domain.CodeForbidden,
-				"O acesso pela API não está incluído no plano %s. Faça upgrade para o plano %s ou envie o arquivo pelo site.",
-				tier.Label(), domain.TierProfessional.Label())
+				"O acesso pela API não está incluído no plano %s. %s Você também pode enviar o arquivo pelo site.",
+				tier.Label(), wayUp(all, tier, func(l domain.Limits) bool { return l.API }))
 		}
 	case domain.SourceUpload, domain.SourceCLI:
 	default:
@@ -141,8 +141,10 @@ func (s *Jobs) checkQuota(ctx context.Context, u *domain.User, l domain.Limits) 
 		}
 		if n >= l.FilesPerMonth {
 			return domain.Errorf(domain.CodeQuota,
-				"Você usou os %d arquivos do mês do plano %s. Faça upgrade para enviar mais arquivos ou aguarde o início do próximo mês.",
-				l.FilesPerMonth, u.Tier.Label())
+				"Você usou os %d arquivos do mês do plano %s. %s Ou aguarde o início do próximo mês.",
+				l.FilesPerMonth, u.Tier.Label(), wayUp(s.d.Limits, u.Tier, func(n domain.Limits) bool {
+					return n.FilesPerMonth == 0 || n.FilesPerMonth > l.FilesPerMonth
+				}))
 		}
 	}
 	if l.ConcurrentJobs > 0 {
@@ -175,8 +177,8 @@ func (s *Jobs) store(ctx context.Context, body io.Reader, l domain.Limits, tier 
 		}
 		if byPlan {
 			return "", 0, "", domain.Errorf(domain.CodeQuota,
-				"O arquivo passa do limite de %s do plano %s. Divida o extrato em períodos menores ou faça upgrade.",
-				sizeLabel(limit), tier.Label())
+				"O arquivo passa do limite de %s do plano %s. Divida o extrato em períodos menores. %s",
+				sizeLabel(limit), tier.Label(), wayUp(s.d.Limits, tier, func(n domain.Limits) bool { return n.MaxFileBytes > limit }))
 		}
 		return "", 0, "", domain.Errorf(domain.CodeInvalid,
 			"O arquivo passa do limite de %s. Divida o extrato em períodos menores.", sizeLabel(limit))
