@@ -20,9 +20,12 @@ func TestAdminRefusesNonAdmins(t *testing.T) {
 	inactiveAdmin := e.addAdmin(t)
 	inactiveAdmin.Active = false
 	calls := map[string]func(actor *domain.User) error{
-		"users":  func(u *domain.User) error { _, err := a.Users(ctx, u, domain.UserFilter{}); return err },
-		"user":   func(u *domain.User) error { _, err := a.User(ctx, u, target.ID, domain.JobFilter{}); return err },
-		"tier":   func(u *domain.User) error { _, err := a.SetTier(ctx, u, target.ID, domain.TierBusiness, ""); return err },
+		"users": func(u *domain.User) error { _, err := a.Users(ctx, u, domain.UserFilter{}); return err },
+		"user":  func(u *domain.User) error { _, err := a.User(ctx, u, target.ID, domain.JobFilter{}); return err },
+		"tier": func(u *domain.User) error {
+			_, err := a.SetTier(ctx, u, target.ID, domain.TierBusiness, "")
+			return err
+		},
 		"role":   func(u *domain.User) error { _, err := a.SetRole(ctx, u, target.ID, domain.RoleAdmin, ""); return err },
 		"active": func(u *domain.User) error { _, err := a.SetActive(ctx, u, target.ID, false, ""); return err },
 		"jobs":   func(u *domain.User) error { _, _, err := a.Jobs(ctx, u, domain.JobFilter{}); return err },
