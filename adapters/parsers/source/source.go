@@ -8,9 +8,9 @@ import (
 	"context"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/bankflow/bankflow/domain"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // Kind is what the bytes of a file are, judged by content.
@@ -37,6 +37,65 @@ type Sample struct {
 	Kind     Kind
 	Encoding string // "utf-8", "utf-8-bom", "utf-16", "windows-1252" or "mixed" (decided per line) for text kinds
 	Text     string // decoded, BOM removed, for text kinds; "" otherwise
+	// Undecoded is set when Text still holds the Windows-1252 bytes of the
+	// file as they are: only NewSharedSample leaves an OFX file so, to spare
+	// a decoded copy. ASCII reads the same either way; a parser that accepts
+	// such a sample (see UndecodedReader) passes every value it keeps through
+	// Windows1252String. DecodeText turns it into an ordinary sample.
+	Undecoded bool
+}
+
+// NewSharedSample is NewSample for a caller that never modifies raw while
+// the sample, or anything read from it, is in use: UTF-8 text shares raw's
+// memory instead of copying it, and a Windows-1252 OFX file is left
+// Undecoded (its values are decoded one by one as they are read).
+func NewSharedSample(name, bank string, raw []byte) *Sample {
+	if _, ok := magicKind(raw); ok || bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) ||
+		bytes.HasPrefix(raw, []byte{0xFE, 0xFF}) {
+		return NewSample(name, bank, raw)
+	}
+	text := unsafe.String(unsafe.SliceData(raw), len(raw))
+	switch {
+	case utf8.Valid(raw):
+	case !hasUTF8Sequences(raw) && looksOFX(text):
+	default:
+		return NewSample(name, bank, raw)
+	}
+	s := &Sample{Name: name, Bank: bank, Raw: raw, Text: text, Encoding: "utf-8"}
+	if !utf8.Valid(raw) {
+		s.Encoding, s.Undecoded = "windows-1252", true
+	}
+	s.classifyText()
+	return s
+}
+
+// looksOFX reports an OFX header or root tag in the first KB.
+func looksOFX(text string) bool {
+	head := text[:min(len(text), 1024)]
+	return strings.Contains(head, "OFXHEADER:") || strings.Contains(head, "<OFX>") || strings.Contains(head, "<?OFX")
+}
+
+// DecodeText decodes the Text of an Undecoded sample, for a parser that
+// reads decoded text only.
+func (s *Sample) DecodeText() {
+	if s.Undecoded {
+		s.Text, s.Undecoded = Windows1252(s.Raw), false
+	}
+}
+
+// UndecodedReader is implemented by parsers whose Stream accepts an
+// Undecoded sample.
+type UndecodedReader interface {
+	ReadsUndecoded() bool
+}
+
+// Streamer is a Parser that hands each transaction to a sink as soon as it
+// has read it, instead of building the statements in memory.
+type Streamer interface {
+	Parser
+	// Stream reads every statement of s into sink, as Parse would return
+	// them (errors likewise), Transactions handed to Add one by one.
+	Stream(ctx context.Context, s *Sample, sink domain.StatementSink) error
 }
 
 // Head returns the first n bytes of Text (or fewer).
@@ -63,29 +122,40 @@ type Parser interface {
 // of Latin-1), whatever a header declares.
 func NewSample(name, bank string, raw []byte) *Sample {
 	s := &Sample{Name: name, Bank: bank, Raw: raw}
-	switch {
-	case len(bytes.TrimSpace(raw)) == 0:
-		s.Kind = KindEmpty
-		return s
-	case bytes.HasPrefix(raw, []byte("PK\x03\x04")):
-		s.Kind = KindZip
-		return s
-	case bytes.HasPrefix(raw, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		s.Kind = KindOLE
-		return s
-	case bytes.HasPrefix(raw, []byte("%PDF")):
-		s.Kind = KindPDF
-		return s
-	case bytes.HasPrefix(raw, []byte{0xFF, 0xD8, 0xFF}), bytes.HasPrefix(raw, []byte("\x89PNG")),
-		bytes.HasPrefix(raw, []byte("GIF8")):
-		s.Kind = KindImage
+	if k, ok := magicKind(raw); ok {
+		s.Kind = k
 		return s
 	}
 	s.Text, s.Encoding = Decode(raw)
+	s.classifyText()
+	return s
+}
+
+// magicKind recognises empty files and non-text content by their first
+// bytes.
+func magicKind(raw []byte) (Kind, bool) {
+	switch {
+	case len(bytes.TrimSpace(raw)) == 0:
+		return KindEmpty, true
+	case bytes.HasPrefix(raw, []byte("PK\x03\x04")):
+		return KindZip, true
+	case bytes.HasPrefix(raw, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return KindOLE, true
+	case bytes.HasPrefix(raw, []byte("%PDF")):
+		return KindPDF, true
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xD8, 0xFF}), bytes.HasPrefix(raw, []byte("\x89PNG")),
+		bytes.HasPrefix(raw, []byte("GIF8")):
+		return KindImage, true
+	}
+	return "", false
+}
+
+// classifyText tells binary content and HTML tables from plain text.
+func (s *Sample) classifyText() {
 	s.Kind = KindText
 	if looksBinary(s.Text) {
-		s.Kind, s.Text = KindBinary, ""
-		return s
+		s.Kind, s.Text, s.Undecoded = KindBinary, "", false
+		return
 	}
 	head := strings.ToLower(strings.TrimSpace(s.Head(2048)))
 	if strings.HasPrefix(head, "<html") || strings.HasPrefix(head, "<!doctype html") ||
@@ -93,7 +163,6 @@ func NewSample(name, bank string, raw []byte) *Sample {
 		(strings.Contains(head, "<table") && !strings.Contains(head, "<ofx")) {
 		s.Kind = KindHTML
 	}
-	return s
 }
 
 // Decode turns bytes into UTF-8 text by looking at the bytes: a UTF-8 BOM or
@@ -115,30 +184,7 @@ func Decode(raw []byte) (text, encoding string) {
 	return cp1252(raw), "windows-1252"
 }
 
-func cp1252(b []byte) string {
-	out, err := charmap.Windows1252.NewDecoder().Bytes(b)
-	if err != nil {
-		return strings.ToValidUTF8(string(b), "\uFFFD")
-	}
-	return string(out)
-}
-
-// hasUTF8Sequences reports whether raw holds at least one valid multi-byte
-// UTF-8 sequence (Windows-1252 text almost never does by accident).
-func hasUTF8Sequences(raw []byte) bool {
-	for i := 0; i < len(raw); {
-		if raw[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(raw[i:])
-		if r != utf8.RuneError && n > 1 {
-			return true
-		}
-		i++
-	}
-	return false
-}
+func cp1252(b []byte) string { return Windows1252(b) }
 
 func decodeLines(raw []byte) string {
 	var b strings.Builder
