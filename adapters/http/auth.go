@@ -103,9 +103,20 @@ func (s *Server) handleLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 // allowLogin applies the login limiter, answering 429 when the key is over
-// its limit. A limiter that fails (Redis down) lets the attempt through: the
-// password check still stands, and locking everyone out would be worse.
+// its limit.
 func (s *Server) allowLogin(w nethttp.ResponseWriter, r *nethttp.Request, key string) bool {
+	if s.loginAllowed(w, r, key) {
+		return true
+	}
+	writeError(w, r, nethttp.StatusTooManyRequests, domain.CodeQuota, msgTooManyLogins)
+	return false
+}
+
+// loginAllowed records a sign-in attempt with the limiter and reports
+// whether it may go ahead; when not, it sets Retry-After. A limiter that
+// fails (Redis down) lets the attempt through: the password check still
+// stands, and locking everyone out would be worse.
+func (s *Server) loginAllowed(w nethttp.ResponseWriter, r *nethttp.Request, key string) bool {
 	if s.limiter == nil {
 		return true
 	}
@@ -122,7 +133,6 @@ func (s *Server) allowLogin(w nethttp.ResponseWriter, r *nethttp.Request, key st
 		secs := int((retryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
-	writeError(w, r, nethttp.StatusTooManyRequests, domain.CodeQuota, msgTooManyLogins)
 	return false
 }
 

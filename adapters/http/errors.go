@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	nethttp "net/http"
+	"strings"
 
 	"github.com/bankflow/bankflow/domain"
 )
@@ -62,10 +63,26 @@ func statusOf(code domain.Code) int {
 	}
 }
 
-// renderError answers err as JSON with the status of its code. Internal
-// errors are logged here, once, with the request id, and their text never
-// reaches the client; unavailable errors are logged as warnings.
+// statusError is an error the adapter itself detects, with its own status
+// (413 for a body past the cap): renderError answers it as it is.
+type statusError struct {
+	status  int
+	code    domain.Code
+	message string
+}
+
+func (e *statusError) Error() string { return e.message }
+
+// renderError answers err with the status of its code: JSON for the API, an
+// HTML page (or fragment, for HTMX) for the pages. Internal errors are logged
+// here, once, with the request id, and their text never reaches the client;
+// unavailable errors are logged as warnings.
 func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
+	var se *statusError
+	if errors.As(err, &se) {
+		s.fail(w, r, se.status, se.code, se.message)
+		return
+	}
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	switch {
@@ -80,7 +97,23 @@ func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err e
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
-	writeError(w, r, status, code, domain.ErrorMessage(err))
+	s.fail(w, r, status, code, domain.ErrorMessage(err))
+}
+
+// fail answers an error with an explicit status: JSON on the API and the
+// probes, the pt-BR error page everywhere else.
+func (s *Server) fail(w nethttp.ResponseWriter, r *nethttp.Request, status int, code domain.Code, message string) {
+	if isAPIPath(r.URL.Path) || s.views == nil {
+		writeError(w, r, status, code, message)
+		return
+	}
+	s.renderErrorPage(w, r, status, code, message)
+}
+
+// isAPIPath tells machine endpoints (JSON errors) from pages (HTML errors).
+func isAPIPath(p string) bool {
+	return p == apiPrefix || strings.HasPrefix(p, apiPrefix+"/") ||
+		p == "/health" || p == "/ready" || p == "/metrics" || strings.HasPrefix(p, staticPrefix)
 }
 
 // writeError writes the error JSON with an explicit status, for errors that
@@ -115,6 +148,7 @@ const (
 	msgLoginRequired    = "Faça login para continuar: envie o cabeçalho Authorization: Bearer <token>."
 	msgTooManyLogins    = "Muitas tentativas de login. Aguarde alguns minutos e tente de novo."
 	msgInternal         = "Erro interno. Tente novamente em instantes."
+	msgBadCSRF          = "Não foi possível confirmar que este envio veio desta página (token de segurança ausente ou inválido). Recarregue a página e tente de novo."
 )
 
 // isBodyTooLarge reports whether err comes from a body cut by

@@ -59,7 +59,7 @@ func TestPanicBecomesJSON500(t *testing.T) {
 	h := s.logRequests(s.recoverPanics(nethttp.HandlerFunc(func(nethttp.ResponseWriter, *nethttp.Request) {
 		panic("boom: secret detail")
 	})))
-	rec := serve(requestID(h), newRequest("GET", "/x"))
+	rec := serve(requestID(h), newRequest("GET", "/api/v1/x"))
 	wantError(t, rec, nethttp.StatusInternalServerError, domain.CodeInternal, "Erro interno")
 	if strings.Contains(rec.Body.String(), "secret detail") {
 		t.Errorf("500 leaks the panic: %s", rec.Body)
@@ -74,7 +74,7 @@ func TestInternalErrorIsLoggedOnceAndHidden(t *testing.T) {
 	s := NewServer(Deps{Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	rec := serve(requestID(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.renderError(w, r, errSQL)
-	})), newRequest("GET", "/x"))
+	})), newRequest("GET", "/api/v1/x"))
 	wantError(t, rec, nethttp.StatusInternalServerError, domain.CodeInternal, "Erro interno")
 	if strings.Contains(rec.Body.String(), "pq:") {
 		t.Errorf("500 leaks the cause: %s", rec.Body)

@@ -14,11 +14,11 @@ import (
 // gorilla/mux v1.8.1 a method mismatch inside a subrouter is answered 404
 // instead of 405 as soon as a later route shares the subrouter's prefix.
 // What a group shares is a wrapper instead (api: never cached; requireUser:
-// Bearer token).
+// Bearer token; page: session cookie and CSRF).
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = nethttp.HandlerFunc(handleNotFound)
-	r.MethodNotAllowedHandler = nethttp.HandlerFunc(handleMethodNotAllowed)
+	r.NotFoundHandler = nethttp.HandlerFunc(s.handleNotFound)
+	r.MethodNotAllowedHandler = nethttp.HandlerFunc(s.handleMethodNotAllowed)
 	r.Use(s.instrument)
 
 	// Operations: probes and metrics, no authentication (keep /metrics
@@ -40,16 +40,45 @@ func (s *Server) routes() *mux.Router {
 	api("/jobs/{id}/transactions", s.requireUser(s.handleJobTransactions)).Methods(nethttp.MethodGet)
 	api("/jobs/{id}/export", s.requireUser(s.handleJobExport)).Methods(nethttp.MethodGet)
 
+	// Static assets at content-hashed URLs (see assets.go).
+	r.PathPrefix(staticPrefix).Handler(s.assets).Methods(nethttp.MethodGet, nethttp.MethodHead)
+
+	// Pages (HTML with HTMX fragments). Sign-in and sign-up are public and
+	// check their own CSRF token (bf_csrf cookie); every other page goes
+	// through requireSession: session cookie re-authenticated on each
+	// request, CSRF token on POST.
+	r.HandleFunc("/login", s.handleLoginPage).Methods(nethttp.MethodGet)
+	r.HandleFunc("/login", s.handleLoginSubmit).Methods(nethttp.MethodPost)
+	r.HandleFunc("/signup", s.handleSignupPage).Methods(nethttp.MethodGet)
+	r.HandleFunc("/signup", s.handleSignupSubmit).Methods(nethttp.MethodPost)
+	page := func(path string, h nethttp.HandlerFunc) *mux.Route {
+		return r.Handle(path, s.requireSession(h))
+	}
+	page("/logout", s.handleLogout).Methods(nethttp.MethodPost)
+	page("/", s.handleDashboard).Methods(nethttp.MethodGet)
+	page("/upload", s.handleUploadPage).Methods(nethttp.MethodGet)
+	page("/upload", s.handleUploadSubmit).Methods(nethttp.MethodPost)
+	page("/jobs/{id}", s.handleJobPage).Methods(nethttp.MethodGet)
+	page("/jobs/{id}/row", s.handleJobRow).Methods(nethttp.MethodGet)
+	page("/jobs/{id}/download", s.handleJobExport).Methods(nethttp.MethodGet)
+	page("/jobs/{id}/delete", s.handleJobDeletePage).Methods(nethttp.MethodPost)
+	page("/search", s.handleSearchPage).Methods(nethttp.MethodGet)
+	page("/settings", s.handleSettingsPage).Methods(nethttp.MethodGet)
+	page("/settings/profile", s.handleProfileSubmit).Methods(nethttp.MethodPost)
+	page("/settings/password", s.handlePasswordSubmit).Methods(nethttp.MethodPost)
+	page("/settings/tokens", s.handleTokenCreate).Methods(nethttp.MethodPost)
+	page("/settings/tokens/{id}/revoke", s.handleTokenRevoke).Methods(nethttp.MethodPost)
+
 	return r
 }
 
 // apiPrefix starts every JSON API route.
 const apiPrefix = "/api/v1"
 
-func handleNotFound(w nethttp.ResponseWriter, r *nethttp.Request) {
-	writeError(w, r, nethttp.StatusNotFound, domain.CodeNotFound, msgNotFound)
+func (s *Server) handleNotFound(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.fail(w, r, nethttp.StatusNotFound, domain.CodeNotFound, msgNotFound)
 }
 
-func handleMethodNotAllowed(w nethttp.ResponseWriter, r *nethttp.Request) {
-	writeError(w, r, nethttp.StatusMethodNotAllowed, domain.CodeInvalid, msgMethodNotAllowed)
+func (s *Server) handleMethodNotAllowed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.fail(w, r, nethttp.StatusMethodNotAllowed, domain.CodeInvalid, msgMethodNotAllowed)
 }

@@ -64,6 +64,8 @@ type Server struct {
 	maxUpload int64
 	maxJSON   int64
 	trustXFF  bool
+	assets    *assets   // embedded static files at hashed URLs
+	views     *renderer // parsed page templates
 }
 
 const (
@@ -74,7 +76,9 @@ const (
 	multipartSlack = 64 << 10
 )
 
-// NewServer returns a Server over deps.
+// NewServer returns a Server over deps. It parses the embedded templates:
+// they are part of the binary, so a broken one panics here, at boot (and in
+// the template test), never at a visitor's request.
 func NewServer(deps Deps) *Server {
 	s := &Server{
 		accounts:  deps.Accounts,
@@ -99,14 +103,18 @@ func NewServer(deps Deps) *Server {
 	if s.maxJSON <= 0 {
 		s.maxJSON = defaultMaxJSON
 	}
+	s.assets = mustAssets()
+	s.views = mustRenderer(s.assets)
 	return s
 }
 
 // Handler returns the complete HTTP handler: every route of routes.go behind
 // the shared middleware. From the outside in: request id, access log (which
-// so sees the 500 of a recovered panic), panic recovery, security headers.
+// so sees the 500 of a recovered panic), panic recovery, security headers,
+// gzip compression of text answers.
 func (s *Server) Handler() nethttp.Handler {
 	var h nethttp.Handler = s.routes()
+	h = compress(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)

@@ -34,78 +34,9 @@ const (
 // multipart; other plan limits as the application reports them (403 channel
 // not in the plan, 429 monthly files or concurrent jobs used up).
 func (s *Server) handleStatementUpload(w nethttp.ResponseWriter, r *nethttp.Request) {
-	capBytes := s.maxUpload + multipartSlack
-	if r.ContentLength > capBytes {
-		s.writeTooLarge(w, r)
-		return
-	}
-	body := &limitedBody{ReadCloser: nethttp.MaxBytesReader(w, r.Body, capBytes)}
-	r.Body = body
-	mr, err := r.MultipartReader()
+	res, err := s.receiveStatement(w, r)
 	if err != nil {
-		writeError(w, r, nethttp.StatusUnsupportedMediaType, domain.CodeUnsupported,
-			"Envie o arquivo como multipart/form-data, no campo \"file\".")
-		return
-	}
-	bank := r.URL.Query().Get(bankField)
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
-				"Nenhum arquivo enviado: anexe o extrato no campo \"file\".")
-			return
-		}
-		if err != nil {
-			if body.tooLarge() {
-				s.writeTooLarge(w, r)
-				return
-			}
-			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
-				"Envio multipart malformado: tente enviar o arquivo de novo.")
-			return
-		}
-		switch part.FormName() {
-		case bankField:
-			b, _ := io.ReadAll(io.LimitReader(part, maxBankField))
-			bank = strings.TrimSpace(string(b))
-		case uploadField:
-			s.submitPart(w, r, part, bank, body)
-			return
-		}
-		// Other fields are skipped; NextPart discards their rest, bounded
-		// by the body cap.
-	}
-}
-
-// submitPart hands the file part to the application and answers its result.
-func (s *Server) submitPart(w nethttp.ResponseWriter, r *nethttp.Request, part *multipart.Part, bank string, body *limitedBody) {
-	filename, contentType := part.FileName(), part.Header.Get("Content-Type")
-	in := &partReader{r: part}
-	res, err := s.jobs.Submit(r.Context(), application.SubmitInput{
-		User:        User(r.Context()),
-		Source:      uploadSource(r),
-		Filename:    cleanFilename(filename),
-		ContentType: contentType,
-		BankHint:    bank,
-		Body:        in,
-	})
-	if err != nil {
-		switch {
-		case body.tooLarge():
-			s.writeTooLarge(w, r)
-		case in.cutShort() && (domain.ErrorCode(err) == domain.CodeQuota || domain.ErrorCode(err) == domain.CodeInvalid):
-			// The application stopped reading mid-file: the file is over
-			// the plan's (or the absolute) size. Its message names the limit;
-			// the status says "too large" rather than "too many requests".
-			writeError(w, r, nethttp.StatusRequestEntityTooLarge, domain.ErrorCode(err), domain.ErrorMessage(err))
-		case in.err != nil:
-			// The upload itself broke (cut connection, malformed
-			// multipart): the client's problem, not the file store's.
-			writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
-				"O envio foi interrompido ou veio malformado: tente enviar o arquivo de novo.")
-		default:
-			s.renderError(w, r, err)
-		}
+		s.renderError(w, r, err)
 		return
 	}
 	if res.Duplicate {
@@ -116,9 +47,83 @@ func (s *Server) submitPart(w nethttp.ResponseWriter, r *nethttp.Request, part *
 	writeJSON(w, nethttp.StatusAccepted, map[string]any{"job": newJobJSON(res.Job), "duplicate": false})
 }
 
-func (s *Server) writeTooLarge(w nethttp.ResponseWriter, r *nethttp.Request) {
-	writeError(w, r, nethttp.StatusRequestEntityTooLarge, domain.CodeInvalid,
-		fmt.Sprintf("O arquivo passa do limite de %s por envio.", formatSize(s.maxUpload)))
+// receiveStatement streams the multipart upload of r into Jobs.Submit; the
+// API and the upload page share it. Errors the adapter detects itself (no
+// file, malformed or cut body, too large) are *statusError; the others come
+// from the application.
+func (s *Server) receiveStatement(w nethttp.ResponseWriter, r *nethttp.Request) (*application.SubmitResult, error) {
+	capBytes := s.maxUpload + multipartSlack
+	if r.ContentLength > capBytes {
+		return nil, s.tooLarge()
+	}
+	body := &limitedBody{ReadCloser: nethttp.MaxBytesReader(w, r.Body, capBytes)}
+	r.Body = body
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, &statusError{nethttp.StatusUnsupportedMediaType, domain.CodeUnsupported,
+			"Envie o arquivo como multipart/form-data, no campo \"file\"."}
+	}
+	bank := r.URL.Query().Get(bankField)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, &statusError{nethttp.StatusBadRequest, domain.CodeInvalid,
+				"Nenhum arquivo enviado: anexe o extrato no campo \"file\"."}
+		}
+		if err != nil {
+			if body.tooLarge() {
+				return nil, s.tooLarge()
+			}
+			return nil, &statusError{nethttp.StatusBadRequest, domain.CodeInvalid,
+				"Envio multipart malformado: tente enviar o arquivo de novo."}
+		}
+		switch part.FormName() {
+		case bankField:
+			b, _ := io.ReadAll(io.LimitReader(part, maxBankField))
+			bank = strings.TrimSpace(string(b))
+		case uploadField:
+			return s.submitPart(r, part, bank, body)
+		}
+		// Other fields are skipped; NextPart discards their rest, bounded
+		// by the body cap.
+	}
+}
+
+// submitPart hands the file part to the application.
+func (s *Server) submitPart(r *nethttp.Request, part *multipart.Part, bank string, body *limitedBody) (*application.SubmitResult, error) {
+	filename, contentType := part.FileName(), part.Header.Get("Content-Type")
+	in := &partReader{r: part}
+	res, err := s.jobs.Submit(r.Context(), application.SubmitInput{
+		User:        User(r.Context()),
+		Source:      uploadSource(r),
+		Filename:    cleanFilename(filename),
+		ContentType: contentType,
+		BankHint:    bank,
+		Body:        in,
+	})
+	if err == nil {
+		return res, nil
+	}
+	switch {
+	case body.tooLarge():
+		return nil, s.tooLarge()
+	case in.cutShort() && (domain.ErrorCode(err) == domain.CodeQuota || domain.ErrorCode(err) == domain.CodeInvalid):
+		// The application stopped reading mid-file: the file is over
+		// the plan's (or the absolute) size. Its message names the limit;
+		// the status says "too large" rather than "too many requests".
+		return nil, &statusError{nethttp.StatusRequestEntityTooLarge, domain.ErrorCode(err), domain.ErrorMessage(err)}
+	case in.err != nil:
+		// The upload itself broke (cut connection, malformed
+		// multipart): the client's problem, not the file store's.
+		return nil, &statusError{nethttp.StatusBadRequest, domain.CodeInvalid,
+			"O envio foi interrompido ou veio malformado: tente enviar o arquivo de novo."}
+	}
+	return nil, err
+}
+
+func (s *Server) tooLarge() error {
+	return &statusError{nethttp.StatusRequestEntityTooLarge, domain.CodeInvalid,
+		fmt.Sprintf("O arquivo passa do limite de %s por envio.", formatSize(s.maxUpload))}
 }
 
 // formatSize renders a byte limit for people: "100 MB", "256 KB".
