@@ -170,7 +170,7 @@ func (s *Jobs) store(ctx context.Context, body io.Reader, l domain.Limits, tier 
 		limit = l.MaxFileBytes
 	}
 	lr := &limitReader{r: body, left: limit, h: sha256.New()}
-	id, size, err = s.d.Files.Put(ctx, lr)
+	id, _, err = s.d.Files.Put(ctx, lr)
 	if lr.over {
 		if id != "" {
 			s.discard(ctx, id)

@@ -99,7 +99,7 @@ func (db *DB) FindJobByHash(ctx context.Context, userID, hash string) (*domain.J
 	var r jobRow
 	err := db.bun.NewSelect().Model(&r).
 		Where("j.user_id = ?", userID).Where("j.file_hash = ?", hash).
-		Where("j.status NOT IN (?)", bun.In([]string{string(domain.JobFailed), string(domain.JobCancelled)})).
+		Where("j.status NOT IN (?)", bun.List([]string{string(domain.JobFailed), string(domain.JobCancelled)})).
 		Order("j.created_at DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "find job by hash")
@@ -126,7 +126,7 @@ func (db *DB) CountActiveJobs(ctx context.Context, userID string) (int, error) {
 		return 0, nil
 	}
 	n, err := db.bun.NewSelect().Model((*jobRow)(nil)).
-		Where("j.user_id = ?", userID).Where("j.status IN (?)", bun.In(unfinishedStatuses())).Count(ctx)
+		Where("j.user_id = ?", userID).Where("j.status IN (?)", bun.List(unfinishedStatuses())).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count active jobs: %w", err)
 	}
@@ -167,7 +167,7 @@ func (db *DB) DeleteJob(ctx context.Context, id string) error {
 func (db *DB) UnfinishedJobs(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := db.bun.NewSelect().Model((*jobRow)(nil)).Column("id").
-		Where("j.status IN (?)", bun.In(unfinishedStatuses())).Order("j.created_at").Scan(ctx, &ids)
+		Where("j.status IN (?)", bun.List(unfinishedStatuses())).Order("j.created_at").Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("unfinished jobs: %w", err)
 	}

@@ -136,7 +136,7 @@ func transition(ctx context.Context, idb bun.IDB, id string, from []domain.JobSt
 		statuses[i] = string(s)
 	}
 	var r jobRow
-	q := idb.NewUpdate().Model(&r).Where("id = ?", id).Where("status IN (?)", bun.In(statuses))
+	q := idb.NewUpdate().Model(&r).Where("id = ?", id).Where("status IN (?)", bun.List(statuses))
 	err := set(q).Returning("*").Scan(ctx)
 	if err == nil {
 		return &r, nil

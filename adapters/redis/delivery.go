@@ -109,23 +109,23 @@ func (q *Queue) read(ctx context.Context) (*domain.Delivery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis xreadgroup: %w", err)
 	}
-	for _, s := range res {
-		for _, m := range s.Messages {
-			jobID, prior, ok := parseEntry(m)
-			if !ok {
-				return nil, q.drop(ctx, m.ID)
-			}
-			if ctx.Err() != nil {
-				// Too late for this caller: give the entry back for others
-				// rather than leave it until the visibility timeout.
-				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-				defer cancel()
-				return nil, q.giveBack(rctx, m.ID, jobID, prior)
-			}
-			return q.delivery(m.ID, jobID, prior+1), nil
-		}
+	// One stream and Count 1: at most one entry comes back.
+	if len(res) == 0 || len(res[0].Messages) == 0 {
+		return nil, nil
 	}
-	return nil, nil
+	m := res[0].Messages[0]
+	jobID, prior, ok := parseEntry(m)
+	if !ok {
+		return nil, q.drop(ctx, m.ID)
+	}
+	if ctx.Err() != nil {
+		// Too late for this caller: give the entry back for others
+		// rather than leave it until the visibility timeout.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		return nil, q.giveBack(rctx, m.ID, jobID, prior)
+	}
+	return q.delivery(m.ID, jobID, prior+1), nil
 }
 
 func (q *Queue) delivery(entryID, jobID string, attempt int) *domain.Delivery {
