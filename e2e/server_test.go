@@ -229,13 +229,14 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 }
 
 // tail returns the last n lines written, leaving out successful HTTP
-// request lines (polling would drown everything else).
+// request lines (polling would drown everything else) and fx's events.
 func (b *syncBuffer) tail(n int) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var lines []string
 	for _, l := range strings.Split(b.b.String(), "\n") {
-		if strings.Contains(l, `"msg":"http request"`) && strings.Contains(l, `"status":2`) {
+		if strings.Contains(l, `"msg":"http request"`) && strings.Contains(l, `"status":2`) ||
+			strings.Contains(l, `"logger":"fx"`) {
 			continue
 		}
 		lines = append(lines, l)
@@ -266,4 +267,14 @@ func eventually(t testing.TB, within time.Duration, what string, cond func() boo
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// pid is the process id of the running child (0 when stopped).
+func (s *server) pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
 }
