@@ -1,9 +1,12 @@
 package ofx
 
 import (
+	"context"
 	"fmt"
+	"hash/maphash"
 	"strings"
 
+	"github.com/bankflow/bankflow/adapters/parsers/source"
 	"github.com/bankflow/bankflow/domain"
 )
 
@@ -38,9 +41,10 @@ type stmtState struct {
 	status, message      string
 	ledger, avail        *balState
 	closingSet           bool
-	fitids               map[string]int
+	fitids               map[uint64]struct{} // hashes of the FITIDs seen
 	dupFITIDs, noFITID   int
 	closed               bool
+	begun, ended         bool // streamed: Begin and End were called
 }
 
 // builder turns the token stream into statements.
@@ -60,6 +64,13 @@ type builder struct {
 	linePos, line int
 	estimate      int
 	scanEnd       int // offset of the tag being handled: where an open element ends
+	// streaming: transactions go to sink instead of the statement.
+	ctx  context.Context
+	sink domain.StatementSink
+	err  error // the sink's first error; reading stops
+	// undecoded: src holds Windows-1252 bytes (see source.Sample.Undecoded).
+	undecoded bool
+	seed      maphash.Seed
 }
 
 // lineAt returns the 1-based line of offset pos; pos never decreases.
@@ -81,8 +92,9 @@ func (b *builder) warnStmt(msg string) {
 
 func (b *builder) openStatement(card, viaTRNRS bool) {
 	b.closeStatement(false)
+	b.endClosed()
 	s := &stmtState{card: card, viaTRNRS: viaTRNRS}
-	if b.estimate > 0 && len(b.stmts) == 0 {
+	if b.sink == nil && b.estimate > 0 && len(b.stmts) == 0 {
 		s.st.Transactions = make([]domain.Transaction, 0, b.estimate)
 	}
 	b.stmts = append(b.stmts, s)
@@ -293,7 +305,7 @@ func (b *builder) finishTxn(cut bool) {
 	if cut {
 		end = len(b.src)
 	}
-	raw := func() string { return compact(b.src[x.start:max(end, x.start)]) }
+	raw := func() string { return b.text(compact(b.src[x.start:max(end, x.start)])) }
 	reject := func(reason string) { s.st.Rows.Count(domain.RowRejected, x.line, reason, raw()) }
 
 	if cut && (x.amountCut || x.postedCut || !x.hasAmount) {
@@ -339,16 +351,73 @@ func (b *builder) finishTxn(cut bool) {
 		s.noFITID++
 	} else {
 		if s.fitids == nil {
-			s.fitids = make(map[string]int, max(cap(s.st.Transactions), 16))
+			s.fitids = make(map[uint64]struct{}, max(cap(s.st.Transactions), 16))
 		}
-		if s.fitids[x.fitid]++; s.fitids[x.fitid] > 1 {
+		// A 64-bit hash per FITID keeps a million of them in a few MB; a
+		// collision would only miscount the duplicates in a warning.
+		h := maphash.String(b.seed, x.fitid)
+		if _, dup := s.fitids[h]; dup {
 			s.dupFITIDs++
+		} else {
+			s.fitids[h] = struct{}{}
 		}
 	}
-	s.st.Transactions = append(s.st.Transactions, domain.Transaction{
+	t := domain.Transaction{
 		Date: date, Amount: amount, Description: desc, Document: doc, FITID: x.fitid, Line: x.line,
-	})
+	}
 	s.st.Rows.Count(domain.RowTransaction, x.line, "", "")
+	if b.sink == nil {
+		s.st.Transactions = append(s.st.Transactions, t)
+		return
+	}
+	if b.err == nil {
+		b.begin(s)
+	}
+	if b.err == nil {
+		b.err = b.sink.Add(t)
+	}
+}
+
+// text decodes a piece of the source kept in a note.
+func (b *builder) text(s string) string {
+	if b.undecoded {
+		return source.Windows1252String(s)
+	}
+	return s
+}
+
+// begin announces a streamed statement to the sink, once.
+func (b *builder) begin(s *stmtState) {
+	if s.begun || b.err != nil {
+		return
+	}
+	s.begun = true
+	head := b.finish(s)
+	head.Warnings, head.Rows, head.Transactions = nil, domain.RowSummary{}, nil
+	b.err = b.sink.Begin(b.ctx, &head)
+}
+
+// endClosed ends every closed statement not yet ended, when streaming.
+func (b *builder) endClosed() {
+	if b.sink == nil {
+		return
+	}
+	for _, s := range b.stmts {
+		if s.closed && !s.ended {
+			b.endStatement(s)
+		}
+	}
+}
+
+// endStatement hands a finished statement to the sink.
+func (b *builder) endStatement(s *stmtState) {
+	b.begin(s)
+	s.ended = true
+	st := b.finish(s)
+	s.fitids = nil
+	if b.err == nil {
+		b.err = b.sink.End(&st)
+	}
 }
 
 // balanceRow records a balance pseudo-transaction (Itaú's SALDO FINAL).

@@ -7,6 +7,7 @@ package ofx
 
 import (
 	"context"
+	"hash/maphash"
 	"strings"
 
 	"github.com/bankflow/bankflow/adapters/parsers/source"
@@ -47,19 +48,63 @@ func (Parser) Detect(s *source.Sample) int {
 
 // Parse implements source.Parser: one statement per STMTTRNRS / CCSTMTTRNRS.
 func (p Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement, error) {
+	s.DecodeText()
+	b, err := p.read(ctx, s, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Statement, 0, len(b.stmts))
+	for _, st := range b.stmts {
+		out = append(out, b.finish(st))
+	}
+	return out, nil
+}
+
+// Stream implements source.Streamer: each transaction goes to sink as soon
+// as its </STMTTRN> (or the tag that ends it) is read. A statement ends when
+// the next one starts or at the end of the file, so it carries the
+// file-level warnings found up to then.
+func (p Parser) Stream(ctx context.Context, s *source.Sample, sink domain.StatementSink) error {
+	b, err := p.read(ctx, s, sink)
+	if err != nil {
+		return err
+	}
+	for _, st := range b.stmts {
+		if !st.ended {
+			b.endStatement(st)
+		}
+	}
+	return b.err
+}
+
+// ReadsUndecoded implements source.UndecodedReader: tags and numbers are
+// ASCII, so only the values kept are decoded from Windows-1252.
+func (Parser) ReadsUndecoded() bool { return true }
+
+// read scans the whole file; with a sink, transactions are handed on as
+// they are read.
+func (p Parser) read(ctx context.Context, s *source.Sample, sink domain.StatementSink) (*builder, error) {
 	if err := notText(s); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b := &builder{src: s.Text, forced: s.Bank, estimate: strings.Count(s.Text, "<STMTTRN>")}
+	b := &builder{src: s.Text, forced: s.Bank, ctx: ctx, sink: sink, seed: maphash.MakeSeed()}
+	if sink == nil {
+		b.estimate = strings.Count(s.Text, "<STMTTRN>")
+	}
 	sc := newScanner(s.Text)
+	sc.undecoded = s.Undecoded
+	b.undecoded = s.Undecoded
 	for n := 0; ; n++ {
 		if n&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+		}
+		if b.err != nil {
+			return nil, b.err
 		}
 		t := sc.next()
 		b.scanEnd = t.pos
@@ -83,6 +128,9 @@ func (p Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement
 		b.cur.st.Warn("arquivo OFX truncado: faltam as tags de fechamento do extrato; as transações completas foram lidas, mas podem faltar outras depois do corte")
 	}
 	b.closeStatement(true)
+	if b.err != nil {
+		return nil, b.err
+	}
 	if len(b.stmts) == 0 {
 		return nil, noStatement(s, b, sc)
 	}
@@ -95,11 +143,7 @@ func (p Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement
 	if sc.doctype {
 		b.warnings = append(b.warnings, "declaração DOCTYPE ignorada: entidades XML nunca são expandidas")
 	}
-	out := make([]domain.Statement, 0, len(b.stmts))
-	for _, st := range b.stmts {
-		out = append(out, b.finish(st))
-	}
-	return out, nil
+	return b, nil
 }
 
 func notText(s *source.Sample) error {

@@ -2,6 +2,9 @@ package ofx
 
 import (
 	"strings"
+	"unsafe"
+
+	"github.com/bankflow/bankflow/adapters/parsers/source"
 )
 
 // tokKind is the kind of a token of the tolerant OFX tokenizer.
@@ -33,11 +36,13 @@ type scanner struct {
 	pos       int
 	stray     int // pieces of text outside any leaf value
 	strayText string
-	malformed int  // '<' that did not open a readable tag
-	cut       bool // the file ended inside a tag
-	doctype   bool // a DOCTYPE (possibly with entity declarations) was skipped
-	started   bool // the first tag was seen; text before it is the header
-	lastGT    int  // 1 + offset of the last '>' in the file, computed on demand
+	malformed int    // '<' that did not open a readable tag
+	cut       bool   // the file ended inside a tag
+	doctype   bool   // a DOCTYPE (possibly with entity declarations) was skipped
+	started   bool   // the first tag was seen; text before it is the header
+	lastGT    int    // 1 + offset of the last '>' in the file, computed on demand
+	undecoded bool   // src holds Windows-1252 bytes: values are decoded as read
+	arena     []byte // the current chunk of decoded values
 }
 
 func newScanner(src string) *scanner { return &scanner{src: src} }
@@ -197,10 +202,10 @@ func (sc *scanner) leafValue() (string, bool) {
 		if e < 0 {
 			sc.cut = true
 			sc.pos = len(sc.src)
-			return strings.TrimSpace(sc.src[body:]), true
+			return strings.TrimSpace(sc.decode(sc.src[body:])), true
 		}
 		sc.pos = body + e + 3
-		return strings.TrimSpace(sc.src[body : body+e]), false
+		return strings.TrimSpace(sc.decode(sc.src[body : body+e])), false
 	}
 	end := sc.valueEnd(start)
 	seg := sc.src[start:end]
@@ -211,7 +216,7 @@ func (sc *scanner) leafValue() (string, bool) {
 		atEOF = false
 	}
 	sc.pos = end
-	seg = trim(seg)
+	seg = trim(sc.decode(seg))
 	if strings.IndexByte(seg, '&') >= 0 {
 		seg = decodeEntities(seg)
 	}
@@ -252,11 +257,41 @@ func (sc *scanner) noteStray(s string) {
 				if len(sc.strayText) > 40 {
 					sc.strayText = sc.strayText[:40]
 				}
+				sc.strayText = sc.decode(sc.strayText)
 			}
 			return
 		}
 	}
 }
+
+// decode turns a value of an undecoded Windows-1252 source into UTF-8.
+// Decoded values are packed into shared chunks, never written again once
+// a string points into them, so a value costs no allocation of its own.
+func (sc *scanner) decode(v string) string {
+	if !sc.undecoded {
+		return v
+	}
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return v
+	}
+	if cap(sc.arena)-len(sc.arena) < 3*len(v) {
+		sc.arena = make([]byte, 0, max(arenaChunk, 3*len(v)))
+	}
+	start := len(sc.arena)
+	sc.arena = source.AppendWindows1252(sc.arena, v)
+	out := sc.arena[start:]
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// arenaChunk is the size of the chunks decoded values are packed into.
+const arenaChunk = 32 << 10
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 

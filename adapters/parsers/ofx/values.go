@@ -24,6 +24,9 @@ func parseDate(v string) (domain.Date, error) {
 		y := num(v[0:4])
 		m := num(v[4:6])
 		d := num(v[6:8])
+		if d >= 1 && d <= 28 && m >= 1 && m <= 12 && y >= 1900 && y <= 2200 {
+			return domain.Date{Year: y, Month: time.Month(m), Day: d}, nil // valid in every month
+		}
 		return domain.NewDate(y, time.Month(m), d)
 	}
 	if len(v) >= 10 && v[4] == '-' && v[7] == '-' {
@@ -52,7 +55,51 @@ func num(s string) int {
 // parseAmount reads TRNAMT / BALAMT with the notation decided per value:
 // Santander mixes "-11.11" and "-222,22" in one file, padded with spaces.
 func parseAmount(v string) (domain.Money, error) {
-	return domain.ParseMoney(trim(v), domain.StyleAuto)
+	v = trim(v)
+	if m, ok := fastAmount(v); ok {
+		return m, nil
+	}
+	return domain.ParseMoney(v, domain.StyleAuto)
+}
+
+// fastAmount reads the shape of nearly every TRNAMT, [-]digits with up to
+// two decimals after a dot or a comma ("-1234.56", "10,5"), without
+// allocating; anything else goes to domain.ParseMoney.
+func fastAmount(v string) (domain.Money, bool) {
+	neg := false
+	if v != "" && (v[0] == '-' || v[0] == '+') {
+		neg, v = v[0] == '-', v[1:]
+	}
+	if v == "" || len(v) > 15 {
+		return 0, false
+	}
+	var units int64
+	i := 0
+	for ; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
+		units = units*10 + int64(v[i]-'0')
+	}
+	if i == 0 {
+		return 0, false
+	}
+	cents := units * 100
+	if i < len(v) {
+		if v[i] != '.' && v[i] != ',' {
+			return 0, false
+		}
+		frac := v[i+1:]
+		if len(frac) == 0 || len(frac) > 2 || !digits(frac) {
+			return 0, false
+		}
+		f := num(frac)
+		if len(frac) == 1 {
+			f *= 10
+		}
+		cents += int64(f)
+	}
+	if neg {
+		cents = -cents
+	}
+	return domain.Money(cents), true
 }
 
 // description joins MEMO and NAME: MEMO alone when NAME is empty or already

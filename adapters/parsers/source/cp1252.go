@@ -24,35 +24,47 @@ const highBits = 0x8080808080808080
 
 // Windows1252 decodes Windows-1252 (a superset of Latin-1) bytes to UTF-8.
 func Windows1252(b []byte) string {
-	out := make([]byte, 0, len(b)+len(b)/16+8)
+	out := AppendWindows1252(make([]byte, 0, len(b)+len(b)/16+8), b)
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// AppendWindows1252 appends the UTF-8 decoding of Windows-1252 bytes to dst.
+func AppendWindows1252[T string | []byte](dst []byte, b T) []byte {
 	var enc [4]byte
 	for i := 0; i < len(b); {
 		j := asciiRun(b, i)
-		out = append(out, b[i:j]...)
+		dst = append(dst, b[i:j]...)
 		if j == len(b) {
 			break
 		}
 		c := b[j]
 		if c >= 0xA0 {
-			out = append(out, 0xC0|c>>6, 0x80|c&0x3F)
+			dst = append(dst, 0xC0|c>>6, 0x80|c&0x3F)
 		} else {
 			n := utf8.EncodeRune(enc[:], c1[c-0x80])
-			out = append(out, enc[:n]...)
+			dst = append(dst, enc[:n]...)
 		}
 		i = j + 1
 	}
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	return dst
 }
 
 // asciiRun returns the end of the run of ASCII bytes starting at i.
-func asciiRun(b []byte, i int) int {
-	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&highBits == 0 {
+func asciiRun[T string | []byte](b T, i int) int {
+	for i+8 <= len(b) && word(b[i:i+8])&highBits == 0 {
 		i += 8
 	}
 	for i < len(b) && b[i] < 0x80 {
 		i++
 	}
 	return i
+}
+
+// word reads eight bytes little-endian.
+func word[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // Windows1252String is Windows1252 for text that may still hold undecoded
