@@ -39,7 +39,7 @@ func (s *Server) handleJobExport(w nethttp.ResponseWriter, r *nethttp.Request) {
 		format = domain.ExportXLSX
 	}
 	if _, ok := contentTypes[format]; !ok {
-		writeError(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
+		s.fail(w, r, nethttp.StatusBadRequest, domain.CodeInvalid,
 			"Formato de exportação desconhecido: use xlsx, csv, ofx ou json.")
 		return
 	}
