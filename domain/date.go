@@ -150,32 +150,56 @@ func ParseDate(s string, order DateOrder) (Date, error) {
 // field above 12 means DMY, a second field above 12 means MDY, a four-digit
 // first field means YMD. Undecided columns are DMY, the Brazilian order.
 func InferDateOrder(values []string) DateOrder {
-	dmy, mdy := 0, 0
-	for _, v := range values {
-		v = strings.TrimSpace(v)
-		if i := strings.IndexAny(v, " T"); i > 0 {
-			v = v[:i]
-		}
-		parts := strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
-		if len(parts) != 3 {
-			if len(v) == 8 && allDigits(v) && (v[:2] == "19" || v[:2] == "20") {
-				return OrderYMD
-			}
-			continue
-		}
-		if len(parts[0]) == 4 {
-			return OrderYMD
-		}
-		a, _ := strconv.Atoi(parts[0])
-		b, _ := strconv.Atoi(parts[1])
-		if a > 12 {
-			dmy++
-		}
-		if b > 12 {
-			mdy++
-		}
+	var v DateOrderVote
+	for _, x := range values {
+		v.Add(x)
 	}
-	if mdy > dmy {
+	return v.Order()
+}
+
+// DateOrderVote is InferDateOrder one value at a time, for a column read as
+// a stream: Add every value, then Order.
+type DateOrderVote struct {
+	dmy, mdy int
+	ymd      bool
+}
+
+// Add counts one value of the column.
+func (o *DateOrderVote) Add(v string) {
+	if o.ymd {
+		return
+	}
+	v = strings.TrimSpace(v)
+	if i := strings.IndexAny(v, " T"); i > 0 {
+		v = v[:i]
+	}
+	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) != 3 {
+		if len(v) == 8 && allDigits(v) && (v[:2] == "19" || v[:2] == "20") {
+			o.ymd = true
+		}
+		return
+	}
+	if len(parts[0]) == 4 {
+		o.ymd = true
+		return
+	}
+	a, _ := strconv.Atoi(parts[0])
+	b, _ := strconv.Atoi(parts[1])
+	if a > 12 {
+		o.dmy++
+	}
+	if b > 12 {
+		o.mdy++
+	}
+}
+
+// Order is the order the values counted so far show.
+func (o *DateOrderVote) Order() DateOrder {
+	switch {
+	case o.ymd:
+		return OrderYMD
+	case o.mdy > o.dmy:
 		return OrderMDY
 	}
 	return OrderDMY

@@ -181,33 +181,49 @@ func decimalMark(s string, style NumberStyle) byte {
 // settles a vote; columns where every value is ambiguous (1.234) fall back to
 // the Brazilian notation.
 func InferNumberStyle(values []string) NumberStyle {
-	comma, dot := 0, 0
-	for _, v := range values {
-		v = strings.Map(dropSpace, v)
-		v = strings.TrimRight(v, "DdCc-)")
-		ld, lc := strings.LastIndexByte(v, '.'), strings.LastIndexByte(v, ',')
-		switch {
-		case ld >= 0 && lc >= 0:
-			if ld > lc {
-				dot++
-			} else {
-				comma++
-			}
-		case lc >= 0:
-			if strings.Count(v, ",") > 1 {
-				dot++
-			} else if len(v)-lc-1 != 3 {
-				comma++
-			}
-		case ld >= 0:
-			if strings.Count(v, ".") > 1 {
-				comma++
-			} else if len(v)-ld-1 != 3 {
-				dot++
-			}
+	var v NumberStyleVote
+	for _, x := range values {
+		v.Add(x)
+	}
+	return v.Style()
+}
+
+// NumberStyleVote is InferNumberStyle one value at a time, for a column read
+// as a stream: Add every value, then Style.
+type NumberStyleVote struct {
+	comma, dot int
+}
+
+// Add counts one value of the column.
+func (n *NumberStyleVote) Add(v string) {
+	v = strings.Map(dropSpace, v)
+	v = strings.TrimRight(v, "DdCc-)")
+	ld, lc := strings.LastIndexByte(v, '.'), strings.LastIndexByte(v, ',')
+	switch {
+	case ld >= 0 && lc >= 0:
+		if ld > lc {
+			n.dot++
+		} else {
+			n.comma++
+		}
+	case lc >= 0:
+		if strings.Count(v, ",") > 1 {
+			n.dot++
+		} else if len(v)-lc-1 != 3 {
+			n.comma++
+		}
+	case ld >= 0:
+		if strings.Count(v, ".") > 1 {
+			n.comma++
+		} else if len(v)-ld-1 != 3 {
+			n.dot++
 		}
 	}
-	if dot > comma {
+}
+
+// Style is the convention the values counted so far show.
+func (n *NumberStyleVote) Style() NumberStyle {
+	if n.dot > n.comma {
 		return StyleDot
 	}
 	return StyleComma
