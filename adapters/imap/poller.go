@@ -177,7 +177,9 @@ func (p *Poller) wait(ctx context.Context, c *imapclient.Client, idle bool, wake
 	select {
 	case <-ctx.Done():
 	case <-wake:
-	case <-time.After(p.cfg.IdleRefresh):
+	case <-time.After(min(p.cfg.IdleRefresh, p.cfg.PollInterval)):
+		// A safety re-check: a notification racing the start of IDLE
+		// costs at most one poll interval.
 	case <-c.Closed():
 	}
 	if err := cmd.Close(); err != nil {

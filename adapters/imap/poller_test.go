@@ -149,6 +149,7 @@ func startPoller(t *testing.T, addr string, r *recorder, cur *memCursors) *Polle
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.PollInterval = 2 * time.Second
 	p, err := NewPoller(cfg, r, cur, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
