@@ -42,7 +42,7 @@ func run(m *testing.M) int {
 		}
 	}
 	code := m.Run()
-	// closeBrowser()
+	closeBrowser()
 	return code
 }
 
@@ -71,12 +71,13 @@ type statementSample struct {
 	transactions int    // transactions BankFlow extracts
 	bank         string // detected bank slug
 	description  string // a description of one of its transactions
+	balance      string // the balance check: balanced, mismatch or unknown
 }
 
 // The two samples every flow uploads: an OFX and a CNAB 240 return file.
 var (
-	ofxSample  = statementSample{dir: "bradesco", name: "statementparser_bradesco-conta-corrente.ofx", transactions: 10, bank: "bradesco", description: "Transfe Pix"}
-	cnabSample = statementSample{dir: "cnab240", name: "conciliacao_itau.ret", transactions: 9, bank: "itau", description: "ANTONIO E VERA"}
+	ofxSample  = statementSample{dir: "bradesco", name: "statementparser_bradesco-conta-corrente.ofx", transactions: 10, bank: "bradesco", description: "Transfe Pix", balance: "unknown"}
+	cnabSample = statementSample{dir: "cnab240", name: "conciliacao_itau.ret", transactions: 9, bank: "itau", description: "ANTONIO E VERA", balance: "mismatch"}
 )
 
 func (s statementSample) path(t testing.TB) string {
