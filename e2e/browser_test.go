@@ -27,10 +27,10 @@ const browserTimeout = 2 * time.Minute
 // One headless Chromium serves every browser test of the binary; each test
 // gets its own browser context (cookies, storage, downloads) and tab.
 var (
-	browserOnce   sync.Once
-	browserCtx    context.Context
-	browserStop   []context.CancelFunc
-	browserErr    error
+	browserOnce    sync.Once
+	browserCtx     context.Context
+	browserStop    []context.CancelFunc
+	browserErr     error
 	browserProfile string
 )
 
