@@ -157,7 +157,11 @@ func (s *Jobs) Export(ctx context.Context, u *domain.User, id string, format dom
 	if err != nil {
 		return err
 	}
-	return s.d.Statements.Export(ctx, w, format, stmts)
+	if err := s.d.Statements.Export(ctx, w, format, stmts); err != nil {
+		return err
+	}
+	s.audit(ctx, domain.AuditEvent{ActorID: u.ID, Action: "job.download", TargetID: id, Detail: detail(map[string]string{"format": string(format)})})
+	return nil
 }
 
 // Cancel stops a queued or processing job; a worker busy with it discards

@@ -69,6 +69,10 @@ func (s *Server) routes() *mux.Router {
 	page("/settings/tokens", s.handleTokenCreate).Methods(nethttp.MethodPost)
 	page("/settings/tokens/{id}/revoke", s.handleTokenRevoke).Methods(nethttp.MethodPost)
 
+	// Admin pages, password reset links and the user's LGPD rights
+	// (page_admin.go).
+	s.adminRoutes(r)
+
 	return r
 }
 

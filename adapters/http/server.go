@@ -31,6 +31,11 @@ type Limiter interface {
 type Deps struct {
 	Accounts *application.Accounts
 	Jobs     *application.Jobs
+	// Admin serves /admin and the password reset links; Privacy the
+	// user's data export and account deletion. When nil, their routes are
+	// not registered (tests of other areas).
+	Admin   *application.Admin
+	Privacy *application.Privacy
 
 	// Checkers are verified by /ready; none means always ready.
 	Checkers []Checker
@@ -57,6 +62,8 @@ type Deps struct {
 type Server struct {
 	accounts  *application.Accounts
 	jobs      *application.Jobs
+	admin     *application.Admin
+	privacy   *application.Privacy
 	checkers  []Checker
 	limiter   Limiter
 	metrics   *Metrics
@@ -83,6 +90,8 @@ func NewServer(deps Deps) *Server {
 	s := &Server{
 		accounts:  deps.Accounts,
 		jobs:      deps.Jobs,
+		admin:     deps.Admin,
+		privacy:   deps.Privacy,
 		checkers:  deps.Checkers,
 		limiter:   deps.Limiter,
 		metrics:   deps.Metrics,
