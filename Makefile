@@ -7,7 +7,7 @@ BIN       := bin/bankflow
 .PHONY: help run build test test-short bench lint fuzz css migrate screenshots e2e-deps tools
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: ## start BankFlow on the embedded default (SQLite + files under ./data) at http://localhost:8080
 	$(GO) run ./cmd/bankflow serve
@@ -37,3 +37,9 @@ migrate: ## apply database migrations to DATABASE_URL (or the embedded SQLite)
 
 css: ## vendor htmx/Alpine and build the Tailwind CSS into static/ (needs Node/npm; outputs are committed)
 	cd web && npm ci --no-audit --no-fund && npm run vendor && npm run css
+
+e2e-deps: ## install what the browser tests need (Debian's Chromium, as root)
+	bash scripts/test-deps.sh
+
+screenshots: ## regenerate docs/screenshots/*.png in headless Chromium from a real session (needs make e2e-deps)
+	SCREENSHOTS=1 $(GO) test -count=1 -run '^TestScreenshots$$' ./e2e

@@ -45,6 +45,12 @@ func appOptions(cfg Config) ([]fx.Option, error) {
 	}
 	if cfg.Role == RoleWorker || cfg.Role == RoleAll {
 		opts = append(opts, workerModule)
+		if cfg.Mail.IMAPEnabled() || cfg.Mail.SMTPEnabled() {
+			opts = append(opts, mailModule)
+		}
+		if cfg.Mail.IMAPEnabled() {
+			opts = append(opts, imapModule)
+		}
 	}
 	return opts, nil
 }

@@ -36,6 +36,7 @@ type Config struct {
 	Limits         map[domain.Tier]domain.Limits
 	LogFormat      string // json or console
 	LogLevel       string
+	Mail           MailConfig // IMAP ingestion and SMTP sending (config_mail.go)
 	// QueueStream is the Redis stream of jobs (BANKFLOW_QUEUE_STREAM, default
 	// bankflow:jobs): processes sharing it share the work.
 	QueueStream string
@@ -138,6 +139,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.TestProcessDelay, err = durationEnv(v); err != nil {
 			errs = append(errs, fmt.Errorf("BANKFLOW_TEST_PROCESS_DELAY: %w", err))
 		}
+	}
+	if err := loadMailConfig(&c.Mail, get); err != nil {
+		errs = append(errs, err)
 	}
 	if err := applyTierOverrides(c.Limits, get); err != nil {
 		errs = append(errs, err)

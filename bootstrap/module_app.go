@@ -67,6 +67,7 @@ type jobsParams struct {
 	Audit        domain.AuditLog
 	Metrics      *web.Metrics
 	Log          *slog.Logger
+	Notifier     domain.Notifier `optional:"true"` // the Mailbox, when e-mail is configured
 }
 
 func newJobs(p jobsParams) *application.Jobs {
@@ -78,6 +79,7 @@ func newJobs(p jobsParams) *application.Jobs {
 		Queue:         p.Queue,
 		Statements:    p.Statements,
 		Audit:         p.Audit,
+		Notifier:      p.Notifier,
 		Limits:        p.Cfg.Limits,
 		MaxInputBytes: p.Cfg.MaxUploadBytes,
 		Now:           time.Now,

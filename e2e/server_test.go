@@ -48,7 +48,8 @@ func startServer(t testing.TB, env map[string]string) *server {
 
 // newServer prepares a server without starting it. Every setting the test
 // does not give gets a test value: a fresh DATA_DIR, a free port, the API
-// open to the free plan and no concurrent-job limit.
+// open to the free plan and no concurrent-job limit (crash tests hold
+// jobs in processing).
 func newServer(t testing.TB, name string, env map[string]string) *server {
 	t.Helper()
 	addr := freeAddr(t)
@@ -59,7 +60,6 @@ func newServer(t testing.TB, name string, env map[string]string) *server {
 		"LOG_LEVEL":                          "info",
 		"BANKFLOW_TIER_FREE_API":             "true",
 		"BANKFLOW_TIER_FREE_CONCURRENT_JOBS": "0",
-		"BANKFLOW_TIER_FREE_FILES_PER_MONTH": "0",
 	}
 	for k, v := range env {
 		full[k] = v
