@@ -37,6 +37,7 @@ func appOptions(cfg Config) ([]fx.Option, error) {
 		storageModule,
 		queueModule,
 		appModule,
+		adminModule,
 		fx.StartTimeout(startTimeout),
 		fx.StopTimeout(stopTimeout),
 	}

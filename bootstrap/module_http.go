@@ -30,6 +30,8 @@ type serverParams struct {
 	Cfg      Config
 	Accounts *application.Accounts
 	Jobs     *application.Jobs
+	Admin    *application.Admin
+	Privacy  *application.Privacy
 	DB       *postgres.DB
 	Queue    domain.JobQueue
 	Redis    *goredis.Client `optional:"true"`
@@ -45,6 +47,8 @@ func newServer(p serverParams) *web.Server {
 	return web.NewServer(web.Deps{
 		Accounts:       p.Accounts,
 		Jobs:           p.Jobs,
+		Admin:          p.Admin,
+		Privacy:        p.Privacy,
 		Checkers:       checkers,
 		Limiter:        newLoginLimiter(p.Redis),
 		Metrics:        p.Metrics,
