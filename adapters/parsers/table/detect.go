@@ -1,6 +1,7 @@
 package table
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/bankflow/bankflow/domain"
@@ -47,18 +48,19 @@ type detection struct {
 func detect(grid [][]string) (detection, bool) {
 	var best detection
 	for _, l := range layouts {
-		if m, ok := l.find(grid); ok && m.score > best.m.score {
+		if m, ok := l.find(grid, rowsOfGrid(grid)); ok && m.score > best.m.score {
 			best = detection{lay: l, m: m}
 		}
 	}
 	return best, best.m.score > 0
 }
 
-// find locates the layout's table in the grid.
-func (l layout) find(grid [][]string) (match, bool) {
+// find locates the layout's table in the top rows of a table (see
+// headGrid); all yields every row, for the checks that need the whole table.
+func (l layout) find(grid [][]string, all iter.Seq[[]string]) (match, bool) {
 	switch {
 	case l.headerless:
-		return l.findHeaderless(grid)
+		return l.findHeaderless(grid, all)
 	case len(l.signatures) == 0:
 		return findGeneric(grid)
 	}
@@ -135,13 +137,13 @@ func findGeneric(grid [][]string) (match, bool) {
 }
 
 // findHeaderless recognises a title-less layout by the shape of its rows.
-func (l layout) findHeaderless(grid [][]string) (match, bool) {
+func (l layout) findHeaderless(grid [][]string, all iter.Seq[[]string]) (match, bool) {
 	c, ok := columnsByValues(grid)
 	if !ok || c.date != 0 || c.amount != l.columnsWant-1 {
 		return match{}, false
 	}
 	rows, fit := 0, 0
-	for _, row := range grid {
+	for row := range all {
 		if blank(row) {
 			continue
 		}

@@ -8,6 +8,7 @@ package table
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/bankflow/bankflow/adapters/parsers/source"
@@ -23,7 +24,11 @@ func ParseGrid(ctx context.Context, s *source.Sample, grid [][]string, format do
 	if !ok {
 		return nil, errUnknownLayout()
 	}
-	return parseWith(ctx, d.lay, d.m, s, grid, format)
+	r, err := parseWith(ctx, d.lay, d.m, s, grid, rowsOfGrid(grid), format, nil)
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Statement{r.st}, nil
 }
 
 // errUnknownLayout says what was looked for and what is supported.
@@ -45,16 +50,28 @@ type run struct {
 	style  domain.NumberStyle
 	money  []int // the columns holding amounts and balances
 	future bool
-	// lastTx is the index of the previous transaction, for continuation lines.
-	lastTx int
+	// held is the last transaction read, kept until the next one: a
+	// continuation line may still add to its description.
+	held    domain.Transaction
+	hasHeld bool
+	count   int // transactions read, held one included
 	// lastBal and pending rebuild unsigned balances (Bradesco).
 	lastBal domain.OptionalMoney
 	pending domain.Money
+	// days sums the movements per day, for an opening balance derived from
+	// a "Saldo do Dia" column.
+	days domain.DayTotals
+	// streaming: transactions go to sink instead of st.Transactions.
+	ctx   context.Context
+	sink  domain.StatementSink
+	begun bool
 }
 
-// parseWith reads grid with the layout found by detection.
-func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid [][]string, format domain.Format) ([]domain.Statement, error) {
-	r := &run{lay: lay, cols: m.cols, lastTx: -1, money: m.cols.moneyColumns()}
+// parseWith reads a table with the layout found by detection: head is its
+// top (as headGrid reads it), all yields every row from the first.
+func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head [][]string, all iter.Seq[[]string],
+	format domain.Format, sink domain.StatementSink) (*run, error) {
+	r := &run{lay: lay, cols: m.cols, money: m.cols.moneyColumns(), ctx: ctx, sink: sink}
 	r.st = domain.Statement{
 		Bank:    lay.bank,
 		Format:  format,
@@ -69,81 +86,137 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, grid 
 	}
 	first := 0
 	if m.header >= 0 {
-		readPreamble(grid[:m.header], &r.st, 1)
-		r.header = grid[m.header]
+		readPreamble(head[:m.header], &r.st, 1)
+		r.header = head[m.header]
 		r.st.Rows.Count(domain.RowHeader, m.header+1, "", "")
 		first = m.header + 1
 	}
-	body := grid[first:]
-	r.settle(body)
-	r.st.Transactions = make([]domain.Transaction, 0, len(body))
-	for i, row := range body {
-		if i&4095 == 0 {
+	body := r.settle(all, first)
+	if sink == nil {
+		r.st.Transactions = make([]domain.Transaction, 0, body)
+	}
+	i := 0
+	for row := range all {
+		if i < first {
+			i++
+			continue
+		}
+		if (i-first)&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("parse %s: %w", r.st.Parser, err)
 			}
 		}
-		r.row(first+i+1, row)
+		i++
+		if err := r.row(i, row); err != nil {
+			return nil, err
+		}
 	}
-	return r.finish()
+	return r, r.finish()
 }
 
 // settle fixes the conventions of the whole table before reading it: date
 // order and decimal mark from every value of their columns (unless the
-// layout fixes them), and whether the sign column really holds signs.
-func (r *run) settle(body [][]string) {
-	var dates, money, signs []string
+// layout fixes them), and whether the sign column really holds signs. It
+// returns the number of body rows.
+func (r *run) settle(all iter.Seq[[]string], first int) int {
+	var dates domain.DateOrderVote
+	var money domain.NumberStyleVote
 	needDates, needMoney := !r.lay.fixedOrder, r.lay.style == domain.StyleAuto
-	for _, row := range body {
+	lastDate := ""
+	signs, good := 0, 0
+	i := 0
+	for row := range all {
+		if i++; i <= first {
+			continue
+		}
 		// Repeated values (a date on many rows) add no evidence.
-		if v := cell(row, r.cols.date); needDates && v != "" && (len(dates) == 0 || dates[len(dates)-1] != v) {
-			dates = append(dates, v)
+		if v := cell(row, r.cols.date); needDates && v != "" && v != lastDate {
+			dates.Add(v)
+			lastDate = v
 		}
 		if needMoney {
-			for _, i := range r.money {
-				if v := cell(row, i); v != "" {
-					money = append(money, v)
+			for _, c := range r.money {
+				if v := cell(row, c); v != "" {
+					money.Add(v)
 				}
 			}
 		}
 		if v := cell(row, r.cols.sign); v != "" {
-			signs = append(signs, v)
-		}
-	}
-	r.order, r.style = r.lay.order, r.lay.style
-	if !r.lay.fixedOrder {
-		r.order = domain.InferDateOrder(dates)
-	}
-	if r.style == domain.StyleAuto {
-		r.style = domain.InferNumberStyle(money)
-	}
-	if r.cols.sign >= 0 {
-		good := 0
-		for _, v := range signs {
+			signs++
 			if _, ok := signOf(v); ok {
 				good++
 			}
 		}
-		if len(signs) == 0 || good*10 < len(signs)*8 {
-			r.cols.sign = -1 // a "Tipo" column of categories, not of signs
-		}
 	}
+	r.order, r.style = r.lay.order, r.lay.style
+	if !r.lay.fixedOrder {
+		r.order = dates.Order()
+	}
+	if r.style == domain.StyleAuto {
+		r.style = money.Style()
+	}
+	if r.cols.sign >= 0 && (signs == 0 || good*10 < signs*8) {
+		r.cols.sign = -1 // a "Tipo" column of categories, not of signs
+	}
+	return max(i-first, 0)
+}
+
+// push records a transaction: the held one is handed on, t is held.
+func (r *run) push(t domain.Transaction) error {
+	err := r.release()
+	r.held, r.hasHeld = t, true
+	r.count++
+	if r.cols.dailyBalance {
+		r.days.Add(t.Date, t.Amount)
+	}
+	return err
+}
+
+// release hands the held transaction on: to the statement, or to the sink
+// (announcing the statement first).
+func (r *run) release() error {
+	if !r.hasHeld {
+		return nil
+	}
+	r.hasHeld = false
+	if r.sink == nil {
+		r.st.Transactions = append(r.st.Transactions, r.held)
+		return nil
+	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	return r.sink.Add(r.held)
+}
+
+// begin announces the statement to the sink, once.
+func (r *run) begin() error {
+	if r.begun {
+		return nil
+	}
+	r.begun = true
+	head := r.st
+	head.Transactions, head.Rows, head.Warnings = nil, domain.RowSummary{}, nil
+	return r.sink.Begin(r.ctx, &head)
 }
 
 // finish checks the outcome and fills what the rows imply.
-func (r *run) finish() ([]domain.Statement, error) {
+func (r *run) finish() error {
 	st := &r.st
-	if len(st.Transactions) == 0 && st.Rows.Rejected > 0 {
+	if r.count == 0 && st.Rows.Rejected > 0 {
 		n := st.Rows.RejectedNotes()[0]
-		return nil, domain.Errorf(domain.CodeInvalid,
+		return domain.Errorf(domain.CodeInvalid,
 			"Nenhum lançamento pôde ser lido (%s): %d linha(s) rejeitada(s); a primeira, linha %d, %s: %q.",
 			st.Parser, st.Rows.Rejected, n.Line, n.Reason, n.Text)
 	}
+	if err := r.release(); err != nil {
+		return err
+	}
 	if st.Period.Start.IsZero() {
-		st.FillPeriod()
+		st.FillPeriod() // streamed: the engine's Reconciler fills it
 	}
 	if r.cols.dailyBalance {
-		openingFromFirstDay(st)
+		openingFromFirstDay(st, &r.days)
 	}
 	if r.lay.id == LayoutGeneric {
 		st.Warnings = append([]string{r.assumptions()}, st.Warnings...)
@@ -154,7 +227,13 @@ func (r *run) finish() ([]domain.Statement, error) {
 	if st.Rows.Future > 0 {
 		st.Warn(fmt.Sprintf("%d lançamento(s) futuro(s) listado(s) após o extrato não entra(m) nas transações nem no saldo.", st.Rows.Future))
 	}
-	return []domain.Statement{*st}, nil
+	if r.sink == nil {
+		return nil
+	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	return r.sink.End(st)
 }
 
 // assumptions tells the user, in pt-BR, how the generic reader understood
@@ -204,8 +283,9 @@ func (r *run) assumptions() string {
 }
 
 // openingFromFirstDay derives an unknown opening balance from a "Saldo do
-// Dia" column: the first day's closing balance less that day's movements.
-func openingFromFirstDay(st *domain.Statement) {
+// Dia" column: the first day's closing balance less that day's movements
+// (and any before it).
+func openingFromFirstDay(st *domain.Statement, days *domain.DayTotals) {
 	if st.Opening.Valid || len(st.DayBalances) == 0 {
 		return
 	}
@@ -215,11 +295,5 @@ func openingFromFirstDay(st *domain.Statement) {
 			first = d
 		}
 	}
-	opening := first.Balance
-	for _, t := range st.Transactions {
-		if !t.Date.After(first.Date) {
-			opening -= t.Amount
-		}
-	}
-	st.Opening = domain.Known(opening)
+	st.Opening = domain.Known(first.Balance - days.UpTo(first.Date))
 }

@@ -38,7 +38,7 @@ func (p *Parser) Detect(s *source.Sample) int {
 		return 0
 	}
 	grid := ReadGrid(s.Head(detectBytes), headerScan+valueSample)
-	m, ok := p.lay.find(grid)
+	m, ok := p.lay.find(grid, rowsOfGrid(grid))
 	if !ok {
 		return 0
 	}
@@ -47,12 +47,32 @@ func (p *Parser) Detect(s *source.Sample) int {
 
 // Parse reads the whole file with this parser's layout.
 func (p *Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statement, error) {
+	r, err := p.read(ctx, s, nil)
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Statement{r.st}, nil
+}
+
+// Stream implements source.Streamer: the table is read twice without
+// building its grid, once for the conventions of its columns, once handing
+// each transaction to sink (a transaction waits for the next row, which
+// may continue its description).
+func (p *Parser) Stream(ctx context.Context, s *source.Sample, sink domain.StatementSink) error {
+	_, err := p.read(ctx, s, sink)
+	return err
+}
+
+func (p *Parser) read(ctx context.Context, s *source.Sample, sink domain.StatementSink) (*run, error) {
 	if s.Kind != source.KindText {
 		return nil, domain.Errorf(domain.CodeUnsupported,
 			"O arquivo não é um texto CSV/TXT (conteúdo detectado: %s).", s.Kind)
 	}
-	grid := ReadGrid(s.Text, 0)
-	m, ok := p.lay.find(grid)
+	s.DecodeText()
+	delim := SniffDelimiter(s.Text)
+	head := headGrid(s.Text, delim)
+	all := rowsOf(s.Text, delim)
+	m, ok := p.lay.find(head, all)
 	if !ok {
 		if p.lay.id == LayoutGeneric {
 			return nil, errUnknownLayout()
@@ -60,5 +80,5 @@ func (p *Parser) Parse(ctx context.Context, s *source.Sample) ([]domain.Statemen
 		return nil, domain.Errorf(domain.CodeUnsupported,
 			"O arquivo não tem o layout %s: o cabeçalho esperado não aparece nas primeiras %d linhas.", p.Name(), headerScan)
 	}
-	return parseWith(ctx, p.lay, m, s, grid, domain.FormatCSV)
+	return parseWith(ctx, p.lay, m, s, head, all, domain.FormatCSV, sink)
 }

@@ -1,6 +1,10 @@
 package table
 
-import "strings"
+import (
+	"iter"
+	"slices"
+	"strings"
+)
 
 // delimiters are the separators Brazilian bank exports use, in order of
 // preference when the evidence ties.
@@ -94,22 +98,110 @@ func readGrid(text string, delim byte, maxRows int) [][]string {
 			break
 		}
 		start := len(cells)
-		nl := strings.IndexByte(text, '\n')
-		line := text
-		if nl >= 0 {
-			line = text[:nl]
-		}
-		if strings.IndexByte(line, '"') < 0 {
-			cells = splitPlain(cells, line, delim)
-			if nl >= 0 {
-				text = text[nl+1:]
-			} else {
-				text = ""
-			}
-		} else {
-			cells, text = splitQuoted(cells, text, delim)
-		}
+		cells, text = splitRow(cells, text, delim)
 		rows = append(rows, cells[start:len(cells):len(cells)])
+	}
+	return rows
+}
+
+// splitRow appends the cells of the first record of text and returns the
+// rest of the text.
+func splitRow(cells []string, text string, delim byte) ([]string, string) {
+	// One pass over the bytes of a plain line: cells are short, so this
+	// beats searching for the line end, a quote and each delimiter apart.
+	start := 0
+	n := len(cells)
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case delim:
+			cells = append(cells, trimCell(text[start:i]))
+			start = i + 1
+		case '\n':
+			end := i
+			if end > start && text[end-1] == '\r' {
+				end--
+			}
+			return append(cells, trimCell(text[start:end])), text[i+1:]
+		case '"':
+			return splitQuoted(cells[:n], text, delim)
+		}
+	}
+	return append(cells, trimCell(strings.TrimSuffix(text[start:], "\r"))), ""
+}
+
+// trimCell is strings.TrimSpace with a fast path for ASCII blanks.
+func trimCell(s string) string {
+	for len(s) > 0 && asciiSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && asciiSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && (s[0] >= 0x80 || s[len(s)-1] >= 0x80) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+
+// splitLine is the reference splitter splitRow must equal (tests).
+func splitLine(cells []string, text string, delim byte) ([]string, string) {
+	nl := strings.IndexByte(text, '\n')
+	line := text
+	if nl >= 0 {
+		line = text[:nl]
+	}
+	if strings.IndexByte(line, '"') >= 0 {
+		return splitQuoted(cells, text, delim)
+	}
+	cells = splitPlain(cells, line, delim)
+	if nl < 0 {
+		return cells, ""
+	}
+	return cells, text[nl+1:]
+}
+
+// rowsOf yields the rows of text one at a time, as readGrid splits them,
+// without building the grid: the slice handed to yield is reused for the
+// next row.
+func rowsOf(text string, delim byte) iter.Seq[[]string] {
+	return func(yield func([]string) bool) {
+		cells := make([]string, 0, 16)
+		rest := text
+		for rest != "" {
+			cells, rest = splitRow(cells[:0], rest, delim)
+			if !yield(cells) {
+				return
+			}
+		}
+	}
+}
+
+// rowsOfGrid yields the rows of a grid.
+func rowsOfGrid(grid [][]string) iter.Seq[[]string] {
+	return func(yield func([]string) bool) {
+		for _, row := range grid {
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// headGrid reads the top of a table, enough for every layout's find: at
+// least headerScan rows, and valueSample non-blank rows after any of them.
+func headGrid(text string, delim byte) [][]string {
+	var rows [][]string
+	nonBlank := 0
+	for row := range rowsOf(text, delim) {
+		if len(rows) >= headerScan && nonBlank >= headerScan+valueSample {
+			break
+		}
+		rows = append(rows, slices.Clone(row))
+		if !blank(row) {
+			nonBlank++
+		}
 	}
 	return rows
 }

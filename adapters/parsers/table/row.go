@@ -18,27 +18,28 @@ const (
 	reasonRepeatHeader = "cabeçalho repetido"
 )
 
-// row classifies one grid row (line is 1-based) and records it.
-func (r *run) row(line int, row []string) {
+// row classifies one grid row (line is 1-based) and records it. Its only
+// error is the sink's.
+func (r *run) row(line int, row []string) error {
 	rows := &r.st.Rows
 	if blank(row) {
 		rows.Count(domain.RowIgnored, line, "", "")
-		return
+		return nil
 	}
 	if r.future {
 		r.futureRow(line, row)
-		return
+		return nil
 	}
 	c := r.cols
 	dateCell := cell(row, c.date)
 	if r.header != nil && dateCell == cell(r.header, c.date) {
 		rows.Count(domain.RowHeader, line, reasonRepeatHeader, "")
-		return
+		return nil
 	}
 	desc := r.description(row)
 	if kind, ok := balanceKind(desc); ok {
 		r.balanceRow(line, row, kind)
-		return
+		return nil
 	}
 	hasMoney := r.hasMoney(row)
 	date, dateErr := domain.Date{}, error(nil)
@@ -54,9 +55,9 @@ func (r *run) row(line int, row []string) {
 			rows.Count(domain.RowHeader, line, reasonFutureTitle, joinRow(row))
 		case isTotals(row):
 			rows.Count(domain.RowIgnored, line, reasonTotals, joinRow(row))
-		case !hasMoney && dateCell == "" && r.lay.continuation && r.lastTx >= 0 && desc != "" &&
-			len(r.st.Transactions[r.lastTx].Description) < maxDescription:
-			t := &r.st.Transactions[r.lastTx]
+		case !hasMoney && dateCell == "" && r.lay.continuation && r.hasHeld && desc != "" &&
+			len(r.held.Description) < maxDescription:
+			t := &r.held
 			t.Description = strings.TrimSpace(t.Description + " " + desc)
 			rows.Count(domain.RowIgnored, line, fmt.Sprintf("continuação da descrição da linha %d", t.Line), joinRow(row))
 		case !hasMoney:
@@ -66,12 +67,12 @@ func (r *run) row(line int, row []string) {
 		default:
 			rows.Count(domain.RowRejected, line, fmt.Sprintf("data ilegível %q", dateCell), joinRow(row))
 		}
-		return
+		return nil
 	}
 	amount, reason := r.amount(row)
 	if reason != "" {
 		rows.Count(domain.RowRejected, line, reason, joinRow(row))
-		return
+		return nil
 	}
 	t := domain.Transaction{
 		Date: date, Amount: amount, Description: desc, Line: line,
@@ -86,9 +87,8 @@ func (r *run) row(line int, row []string) {
 			r.runningBalance(&t, b)
 		}
 	}
-	r.st.Transactions = append(r.st.Transactions, t)
-	r.lastTx = len(r.st.Transactions) - 1
 	rows.Count(domain.RowTransaction, line, "", "")
+	return r.push(t)
 }
 
 var errNoDate = fmt.Errorf("no date")
@@ -287,7 +287,7 @@ func (r *run) balanceRow(line int, row []string, kind balanceRole) {
 	}
 	switch kind {
 	case balanceOpening:
-		if r.st.Opening.Valid || len(r.st.Transactions) > 0 {
+		if r.st.Opening.Valid || r.count > 0 {
 			rows.Count(domain.RowBalance, line, "saldo anterior repetido no meio do extrato; não usado", joinRow(row))
 			return
 		}

@@ -1,0 +1,37 @@
+package table
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// FuzzSplitRow holds the one-pass splitter equal to the line-by-line
+// reference on any text and delimiter.
+func FuzzSplitRow(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.*"))
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(raw[:min(len(raw), 2048)]), byte(';'))
+	}
+	f.Add(" a ;\"b;\"\"c\"\" \" ; \u00a0d\u00a0 \r\n\"multi\nline\";x\r\n;;\n", byte(';'))
+	f.Add("a\tb\t c \r\n", byte('\t'))
+	f.Fuzz(func(t *testing.T, text string, delim byte) {
+		if delim != ';' && delim != ',' && delim != '\t' && delim != '|' {
+			delim = ';'
+		}
+		rest, ref := text, text
+		for rest != "" || ref != "" {
+			got, r1 := splitRow(nil, rest, delim)
+			want, r2 := splitLine(nil, ref, delim)
+			if !reflect.DeepEqual(got, want) || r1 != r2 {
+				t.Fatalf("splitRow(%q) = %q, %q; want %q, %q", rest, got, r1, want, r2)
+			}
+			rest, ref = r1, r2
+		}
+	})
+}
