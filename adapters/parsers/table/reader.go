@@ -143,7 +143,9 @@ func trimCell(s string) string {
 	return s
 }
 
-func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
 
 // splitLine is the reference splitter splitRow must equal (tests).
 func splitLine(cells []string, text string, delim byte) ([]string, string) {
