@@ -37,6 +37,12 @@ type Config struct {
 	LogFormat      string // json or console
 	LogLevel       string
 	Mail           MailConfig // IMAP ingestion and SMTP sending (config_mail.go)
+	// AuditRetention is BANKFLOW_AUDIT_RETENTION: how long audit events are
+	// kept (at least 720h; default 8760h = 365 days).
+	AuditRetention time.Duration
+	// PublicURL is BANKFLOW_PUBLIC_URL, the address links in e-mails start
+	// with ("" gives links relative to the admin's own address).
+	PublicURL string
 	// QueueStream is the Redis stream of jobs (BANKFLOW_QUEUE_STREAM, default
 	// bankflow:jobs): processes sharing it share the work.
 	QueueStream string
@@ -129,6 +135,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.SessionTTL, err = durationEnv(get("BANKFLOW_SESSION_TTL", "12h")); err != nil {
 		errs = append(errs, fmt.Errorf("BANKFLOW_SESSION_TTL: %w", err))
 	}
+	if c.AuditRetention, err = durationEnv(get("BANKFLOW_AUDIT_RETENTION", "8760h")); err != nil || c.AuditRetention < 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("BANKFLOW_AUDIT_RETENTION: want a duration of at least 720h (30 days)"))
+	}
+	c.PublicURL = strings.TrimRight(get("BANKFLOW_PUBLIC_URL", ""), "/")
 	if c.SweepEvery, err = durationEnv(get("BANKFLOW_SWEEP_EVERY", "1m")); err != nil {
 		errs = append(errs, fmt.Errorf("BANKFLOW_SWEEP_EVERY: %w", err))
 	}

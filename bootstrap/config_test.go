@@ -72,3 +72,13 @@ func TestLoadConfigTierOverrides(t *testing.T) {
 		t.Fatal("BANKFLOW_RETENTION must apply to every tier")
 	}
 }
+
+func TestLoadConfigAuditRetention(t *testing.T) {
+	if _, err := LoadConfig(env(map[string]string{"BANKFLOW_AUDIT_RETENTION": "24h"})); err == nil || !strings.Contains(err.Error(), "BANKFLOW_AUDIT_RETENTION") {
+		t.Fatalf("an audit retention under 30 days must be refused, got %v", err)
+	}
+	c, err := LoadConfig(env(map[string]string{"BANKFLOW_PUBLIC_URL": "https://app.bankflow.com.br/"}))
+	if err != nil || c.AuditRetention != 365*24*time.Hour || c.PublicURL != "https://app.bankflow.com.br" {
+		t.Fatalf("defaults: %v %v %q", err, c.AuditRetention, c.PublicURL)
+	}
+}
