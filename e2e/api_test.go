@@ -79,11 +79,11 @@ func TestAPIEndToEnd(t *testing.T) {
 func apiFlow(t *testing.T, s *server) {
 	// The embedded default makes its first account an admin (who sees every
 	// job): take that seat so the owner and the stranger are regular users.
-	newClient(t, s.URL).signUp("admin@e2e.test", "Admin")
-	owner := newClient(t, s.URL).signUp("dona@e2e.test", "Dona Contadora")
-	stranger := newClient(t, s.URL).signUp("outro@e2e.test", "Outro Usuário")
+	newClient(t, s.URL).signUp("admin", "Admin")
+	owner := newClient(t, s.URL).signUp("dona", "Dona Contadora")
+	stranger := newClient(t, s.URL).signUp("outro", "Outro Usuário")
 
-	if st, b := newClient(t, s.URL).postJSON("/api/v1/auth/login", map[string]string{"email": "dona@e2e.test", "password": "errada-123456"}); st != http.StatusUnauthorized {
+	if st, b := newClient(t, s.URL).postJSON("/api/v1/auth/login", map[string]string{"email": owner.email, "password": "errada-123456"}); st != http.StatusUnauthorized {
 		t.Errorf("login with a wrong password: %d %s, want 401", st, b)
 	}
 

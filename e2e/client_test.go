@@ -17,6 +17,7 @@ type apiClient struct {
 	t     testing.TB
 	base  string
 	token string
+	email string // of the user signed up
 	http  *http.Client
 }
 
@@ -79,10 +80,17 @@ func (c *apiClient) postJSON(path string, v any) (int, []byte) {
 	return c.do(http.MethodPost, path, "application/json", bytes.NewReader(b))
 }
 
-// signUp registers email and logs in; the client then acts as that user.
-func (c *apiClient) signUp(email, name string) *apiClient {
+// apiPassword is the password of every account the API tests create.
+const apiPassword = "senha-forte-e2e-123"
+
+// signUp registers a new user whose e-mail starts with local (made unique:
+// PostgreSQL + Redis tests share the login rate limiter's counters in
+// Redis, keyed by e-mail) and logs in; the client then acts as that user.
+func (c *apiClient) signUp(local, name string) *apiClient {
 	c.t.Helper()
-	const password = "senha-forte-e2e-123"
+	const password = apiPassword
+	email := local + "-" + randomID(c.t) + "@e2e.test"
+	c.email = email
 	if st, b := c.postJSON("/api/v1/auth/register", map[string]string{"email": email, "password": password, "name": name}); st != http.StatusCreated {
 		c.t.Fatalf("register %s: %d %s", email, st, b)
 	}

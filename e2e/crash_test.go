@@ -60,7 +60,7 @@ func TestCrashMidJobEmbedded(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, "bankflow", map[string]string{"BANKFLOW_TEST_PROCESS_DELAY": holdJobs})
 	s.start()
-	c := newClient(t, s.URL).signUp("crash@e2e.test", "Crash")
+	c := newClient(t, s.URL).signUp("crash", "Crash")
 	id := c.upload(ofxSample.path(t)).ID
 	waitStatus(t, c, id, "processing")
 
@@ -81,7 +81,7 @@ func TestCrashMidJobPostgresRedis(t *testing.T) {
 		"BANKFLOW_QUEUE_VISIBILITY":   "2s",
 	}))
 	s.start()
-	c := newClient(t, s.URL).signUp("crash@e2e.test", "Crash")
+	c := newClient(t, s.URL).signUp("crash", "Crash")
 	id := c.upload(cnabSample.path(t)).ID
 	waitStatus(t, c, id, "processing")
 
@@ -111,7 +111,7 @@ func TestCrashMidJobSecondWorkerTakesOver(t *testing.T) {
 	second := newServer(t, "bankflow-second", p.with(visibility))
 	first.start()
 	second.start()
-	c := newClient(t, first.URL).signUp("crash@e2e.test", "Crash")
+	c := newClient(t, first.URL).signUp("crash", "Crash")
 	rc := redisClient(t, p.RedisURL)
 	stream := p.Env["BANKFLOW_QUEUE_STREAM"]
 
@@ -180,7 +180,7 @@ func TestRedisFlushedWhileJobsQueued(t *testing.T) {
 		"BANKFLOW_TEST_PROCESS_DELAY": "2s",
 	}))
 	s.start()
-	c := newClient(t, s.URL).signUp("flush@e2e.test", "Flush")
+	c := newClient(t, s.URL).signUp("flush", "Flush")
 	rc := redisClient(t, p.RedisURL)
 	stream := p.Env["BANKFLOW_QUEUE_STREAM"]
 
@@ -231,7 +231,7 @@ func TestPostgresUnreachable(t *testing.T) {
 	env := productionEnv(t, schemaURL(base, schema, proxy.Addr), rurl, stream, t.TempDir())
 	s := newServer(t, "bankflow-pg", env)
 	s.start()
-	c := newClient(t, s.URL).signUp("cut@e2e.test", "Cut")
+	c := newClient(t, s.URL).signUp("cut", "Cut")
 	before := countFiles(t, s.uploadDir())
 
 	proxy.Cut()

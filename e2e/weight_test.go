@@ -23,7 +23,7 @@ const maxPageWeight = 150 << 10
 func TestResultsPageWeight(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, nil)
-	api := newClient(t, srv.URL).signUp("peso@e2e.test", "Peso")
+	api := newClient(t, srv.URL).signUp("peso", "Peso")
 	st, b := api.uploadRaw("mil-lancamentos.ofx", thousandTransactionsOFX())
 	if st != http.StatusAccepted {
 		t.Fatalf("upload: %d %s", st, b)
@@ -36,7 +36,7 @@ func TestResultsPageWeight(t *testing.T) {
 		t.Fatalf("1k job: %s with %d transactions (%s)", j.Status, j.TransactionCount, deref(j.ErrorMessage))
 	}
 
-	web := pageLogin(t, srv, "peso@e2e.test", "senha-forte-e2e-123")
+	web := pageLogin(t, srv, api.email, apiPassword)
 	start := time.Now()
 	html, wire := fetchGzip(t, web, srv.URL+"/jobs/"+up.Job.ID)
 	elapsed := time.Since(start)
