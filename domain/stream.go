@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // StatementSink receives statements as a parser reads them, so neither the
 // parser nor the exporter has to hold every transaction: for each statement
@@ -81,4 +84,36 @@ func Replay(ctx context.Context, stmts []Statement, sink StatementSink) error {
 		}
 	}
 	return nil
+}
+
+// ExportSink is a StatementSink that writes one export as the statements
+// arrive. Close completes the output (the parts written last: a summary, a
+// trailer, the end of an archive); after a failed Add or End the output is
+// incomplete and must be discarded.
+type ExportSink interface {
+	StatementSink
+	// Close completes the output. Errors are I/O errors of the writer.
+	Close() error
+}
+
+// StreamExporter is an Exporter that can write statements as they arrive,
+// without holding their transactions.
+type StreamExporter interface {
+	Exporter
+	// Sink returns a sink writing to w.
+	Sink(w io.Writer) (ExportSink, error)
+}
+
+// ExportAll writes stmts through a streaming exporter's sink: the
+// slice-based Export of a StreamExporter, on the same path as a stream.
+func ExportAll(ctx context.Context, e StreamExporter, w io.Writer, stmts []Statement) error {
+	sink, err := e.Sink(w)
+	if err != nil {
+		return err
+	}
+	if err := Replay(ctx, stmts, sink); err != nil {
+		sink.Close()
+		return err
+	}
+	return sink.Close()
 }

@@ -1,9 +1,8 @@
 package export
 
 import (
-	"fmt"
+	"context"
 	"io"
-	"strconv"
 
 	"github.com/bankflow/bankflow/domain"
 	"github.com/xuri/excelize/v2"
@@ -34,7 +33,7 @@ const excelEpochOffset = 25569
 // excelize's StreamWriter, so memory grows with the output, not with cells.
 type XLSX struct{}
 
-var _ domain.Exporter = XLSX{}
+var _ domain.StreamExporter = XLSX{}
 
 // NewXLSX returns the XLSX exporter.
 func NewXLSX() XLSX { return XLSX{} }
@@ -52,39 +51,9 @@ type styles struct {
 	header, label, date, money, wrap int
 }
 
-// Export writes the workbook.
-func (XLSX) Export(w io.Writer, stmts []domain.Statement) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	f.SetZipWriter(newNumberZip)
-	st, err := newStyles(f)
-	if err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	if err := f.SetSheetName(f.GetSheetName(0), SheetTransactions); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	for _, name := range []string{SheetSummary, SheetRows} {
-		if _, err := f.NewSheet(name); err != nil {
-			return fmt.Errorf("write xlsx: %w", err)
-		}
-	}
-	// Before any StreamWriter: on a streamed sheet SetActiveSheet would parse
-	// the whole sheet back into memory.
-	f.SetActiveSheet(0)
-	if err := writeTransactions(f, st, stmts); err != nil {
-		return fmt.Errorf("write xlsx transactions: %w", err)
-	}
-	if err := writeSummary(f, st, stmts); err != nil {
-		return fmt.Errorf("write xlsx summary: %w", err)
-	}
-	if err := writeRowNotes(f, st, stmts); err != nil {
-		return fmt.Errorf("write xlsx rows: %w", err)
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	return nil
+// Export writes the workbook, through the same sink as a stream.
+func (x XLSX) Export(w io.Writer, stmts []domain.Statement) error {
+	return domain.ExportAll(context.Background(), x, w, stmts)
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -113,67 +82,6 @@ func newStyles(f *excelize.File) (styles, error) {
 		*d.id = id
 	}
 	return st, nil
-}
-
-// writeTransactions fills "Transações": a bold frozen header with an
-// autofilter over every row, then one row per transaction in file order.
-func writeTransactions(f *excelize.File, st styles, stmts []domain.Statement) error {
-	n := 0
-	for i := range stmts {
-		n += len(stmts[i].Transactions)
-	}
-	last, err := excelize.CoordinatesToCellName(len(transactionHeader), n+1)
-	if err != nil {
-		return err
-	}
-	if err := f.AutoFilter(SheetTransactions, "A1:"+last, nil); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(SheetTransactions)
-	if err != nil {
-		return err
-	}
-	if err := setWidths(sw, 12, 50, 16, 16, 16, 16, 10, 16, 24); err != nil {
-		return err
-	}
-	if err := freezeHeader(sw); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", headerRow(transactionHeader, st.header)); err != nil {
-		return err
-	}
-	row := make([]any, len(transactionHeader))
-	r := 2
-	for i := range stmts {
-		s := &stmts[i]
-		bank, branch, number := text(bankName(s)), text(s.Account.Branch), text(s.Account.Number)
-		for _, t := range s.Transactions {
-			row[0] = dateCell(t.Date, st.date)
-			row[1] = text(t.Description)
-			row[2] = text(t.Document)
-			row[3] = numberCell(t.Amount, st.money)
-			row[4] = nil
-			if t.Balance.Valid {
-				row[4] = numberCell(t.Balance.Value, st.money)
-			}
-			row[5], row[6], row[7] = bank, branch, number
-			row[8] = text(t.FITID)
-			if err := sw.SetRow("A"+strconv.Itoa(r), row); err != nil {
-				return err
-			}
-			r++
-		}
-	}
-	return sw.Flush()
-}
-
-// dateCell is a real date: the Excel serial day number (an integer, exact)
-// with a dd/mm/yyyy format. An unknown date leaves the cell empty.
-func dateCell(d domain.Date, style int) any {
-	if d.IsZero() {
-		return nil
-	}
-	return excelize.Cell{StyleID: style, Value: d.Time().Unix()/86400 + excelEpochOffset}
 }
 
 // text is a text cell of statement text, or no cell for "". StreamWriter

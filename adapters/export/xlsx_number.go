@@ -53,19 +53,30 @@ func numberCell(m domain.Money, style int) excelize.Cell {
 type numberZip struct {
 	zw      *zip.Writer
 	current *numberFilter
+	// skip names an entry already written by the caller: excelize's copy
+	// is discarded.
+	skip    string
+	skipped bool
 }
 
 func newNumberZip(w io.Writer) excelize.ZipWriter {
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
+	zw.RegisterCompressor(zip.Deflate, fastDeflate)
 	return &numberZip{zw: zw}
+}
+
+// fastDeflate compresses zip entries with flate.BestSpeed.
+func fastDeflate(out io.Writer) (io.WriteCloser, error) {
+	return flate.NewWriter(out, flate.BestSpeed)
 }
 
 func (z *numberZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
+	}
+	if z.skip != "" && name == z.skip {
+		z.skipped = true
+		return io.Discard, nil
 	}
 	w, err := z.zw.Create(name)
 	if err != nil || !strings.HasPrefix(name, "xl/worksheets/") {

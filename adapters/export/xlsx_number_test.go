@@ -2,7 +2,10 @@ package export
 
 import (
 	"bytes"
+	"math"
 	"testing"
+
+	"github.com/bankflow/bankflow/domain"
 )
 
 // TestNumberFilterSplitWrites feeds the filter the same sheet XML in one
@@ -40,5 +43,14 @@ func TestNumberFilterSplitWrites(t *testing.T) {
 func TestCleanRemovesNumberMark(t *testing.T) {
 	if got := clean(string(numberMark) + "-1.00\r\nX"); got != "-1.00 X" {
 		t.Errorf("clean = %q", got)
+	}
+}
+
+// appendMoney writes exactly what Money.String writes, at the extremes too.
+func TestAppendMoneyMatchesString(t *testing.T) {
+	for _, m := range []domain.Money{0, 1, -1, 99, -99, 100, -100, 123456, -123456, math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
+		if got := string(appendMoney(nil, m)); got != m.String() {
+			t.Errorf("appendMoney(%d) = %s, want %s", int64(m), got, m.String())
+		}
 	}
 }

@@ -12,7 +12,7 @@ var rowNoteHeader = []string{"Conta", "Linha", "Tipo", "Motivo", "Texto"}
 
 // writeSummary fills "Resumo": one block of label/value rows per statement,
 // with a blank row between blocks.
-func writeSummary(f *excelize.File, st styles, stmts []domain.Statement) error {
+func writeSummary(f *excelize.File, st styles, stmts []summary) error {
 	sw, err := f.NewStreamWriter(SheetSummary)
 	if err != nil {
 		return err
@@ -27,8 +27,8 @@ func writeSummary(f *excelize.File, st styles, stmts []domain.Statement) error {
 		return err
 	}
 	for i := range stmts {
-		s := &stmts[i]
-		credits, debits := s.Totals()
+		s := &stmts[i].st
+		credits, debits := stmts[i].credits, stmts[i].debits
 		rows := []struct {
 			label string
 			value any
@@ -43,7 +43,7 @@ func writeSummary(f *excelize.File, st styles, stmts []domain.Statement) error {
 			{"Saldo final (R$)", optionalNumber(s.Closing, st.money)},
 			{"Total de créditos (R$)", numberCell(credits, st.money)},
 			{"Total de débitos (R$)", numberCell(debits, st.money)},
-			{"Número de lançamentos", len(s.Transactions)},
+			{"Número de lançamentos", stmts[i].count},
 			{"Conciliação", reconLabel(s.Reconciliation)},
 			{"Linhas do arquivo", s.Rows.Total()},
 			{"Linhas de saldo", s.Rows.Balance},
@@ -74,7 +74,7 @@ func writeSummary(f *excelize.File, st styles, stmts []domain.Statement) error {
 
 // writeRowNotes fills "Linhas": every input row that did not become a
 // transaction and carries a reason (all rejected rows do).
-func writeRowNotes(f *excelize.File, st styles, stmts []domain.Statement) error {
+func writeRowNotes(f *excelize.File, st styles, stmts []summary) error {
 	sw, err := f.NewStreamWriter(SheetRows)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func writeRowNotes(f *excelize.File, st styles, stmts []domain.Statement) error 
 	}
 	r := 2
 	for i := range stmts {
-		s := &stmts[i]
+		s := &stmts[i].st
 		account := text(s.Account.Number)
 		for _, n := range s.Rows.Notes {
 			row := []any{account, n.Line, kindLabel(n.Kind), text(n.Reason), text(n.Text)}
