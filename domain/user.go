@@ -28,6 +28,9 @@ type User struct {
 	NotifyEmail  bool   // e-mail when an uploaded job finishes
 	CreatedAt    time.Time
 	LastLogin    *time.Time
+	// SessionEpoch counts the password changes and resets: a session
+	// issued under an older epoch is no longer valid. It only grows.
+	SessionEpoch int64
 }
 
 // NormalizeEmail trims and lower-cases an address.

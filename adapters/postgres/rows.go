@@ -26,6 +26,7 @@ type userRow struct {
 	CreatedAt    time.Time  `bun:"created_at"`
 	LastLogin    *time.Time `bun:"last_login"`
 	IsActive     bool       `bun:"is_active"`
+	SessionEpoch int64      `bun:"session_epoch"`
 }
 
 func userToRow(u *domain.User) *userRow {
@@ -33,6 +34,7 @@ func userToRow(u *domain.User) *userRow {
 		ID: u.ID, Email: u.Email, PasswordHash: u.PasswordHash, Name: u.Name, Company: u.Company,
 		Tier: string(u.Tier), Role: string(u.Role), InboxToken: u.InboxToken, NotifyEmail: u.NotifyEmail,
 		CreatedAt: u.CreatedAt.UTC(), LastLogin: utcPtr(u.LastLogin), IsActive: u.Active,
+		SessionEpoch: u.SessionEpoch,
 	}
 }
 
@@ -41,6 +43,7 @@ func (r *userRow) domain() *domain.User {
 		ID: r.ID, Email: r.Email, PasswordHash: r.PasswordHash, Name: r.Name, Company: r.Company,
 		Tier: domain.Tier(r.Tier), Role: domain.Role(r.Role), InboxToken: r.InboxToken, NotifyEmail: r.NotifyEmail,
 		CreatedAt: r.CreatedAt.UTC(), LastLogin: utcPtr(r.LastLogin), Active: r.IsActive,
+		SessionEpoch: r.SessionEpoch,
 	}
 }
 

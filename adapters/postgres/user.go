@@ -71,14 +71,18 @@ func (db *DB) GetUserByInboxToken(ctx context.Context, token string) (*domain.Us
 	return r.domain(), nil
 }
 
-// UpdateUser writes every field of u but ID and CreatedAt. ErrNotFound when
-// absent; CodeConflict when the new e-mail is taken.
+// UpdateUser writes every field of u but ID and CreatedAt. SessionEpoch
+// only grows: an update carrying an older epoch (read before a concurrent
+// password change) keeps the stored one, so a signed-out session cannot
+// come back. ErrNotFound when absent; CodeConflict when the new e-mail is
+// taken.
 func (db *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	if !validID(u.ID) {
 		return errNotFound(fmt.Errorf("user id %q", u.ID))
 	}
 	res, err := db.bun.NewUpdate().Model(userToRow(u)).
 		ExcludeColumn("id", "created_at").
+		Value("session_epoch", "CASE WHEN session_epoch > ? THEN session_epoch ELSE ? END", u.SessionEpoch, u.SessionEpoch).
 		WherePK().
 		Exec(ctx)
 	if err != nil {
