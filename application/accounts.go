@@ -146,7 +146,7 @@ func (a *Accounts) create(ctx context.Context, in RegisterInput, role domain.Rol
 		Role:         role,
 		Active:       true,
 		InboxToken:   inbox,
-		NotifyEmail:  true,
+		NotifyEmail:  false, // opt-in: the user turns it on in settings
 		CreatedAt:    a.cfg.Now().UTC(),
 	}
 	if err := a.users.CreateUser(ctx, u); err != nil {

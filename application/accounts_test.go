@@ -29,6 +29,9 @@ func TestRegisterThenLogin(t *testing.T) {
 	if u.Email != "ana@example.com" || u.Tier != domain.TierFree || u.Role != domain.RoleUser || !u.Active {
 		t.Fatalf("registered user %+v", u)
 	}
+	if u.NotifyEmail {
+		t.Error("upload notifications are on at registration; they must be opt-in")
+	}
 	if strings.Contains(u.PasswordHash, "segredo") || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
 		t.Fatalf("password stored as %q", u.PasswordHash)
 	}

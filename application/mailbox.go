@@ -118,7 +118,7 @@ func (m *Mailbox) Ingest(ctx context.Context, in IngestInput) (Folder, error) {
 		log.Info("message ignored: never answered", "reason", reason)
 		return m.save(ctx, rec)
 	}
-	rec.ReplyTo = env.From
+	rec.ReplyTo = env.replyAddress(m.d.InboxAddress)
 	rec.References = strings.TrimSpace(env.References + " " + env.MessageID)
 
 	u, err := m.route(ctx, env)

@@ -330,3 +330,25 @@ func TestMailboxInboxAddress(t *testing.T) {
 		t.Errorf("address changed: %q", again)
 	}
 }
+
+func TestMailboxRepliesToReplyToUnlessItLoops(t *testing.T) {
+	cases := []struct {
+		replyTo, want string
+	}{
+		{"Escritório Souza <contabil@souza.com.br>", "contabil@souza.com.br"},
+		{"noreply@souza.com.br", "estranho@desconhecido.com"},            // a robot: From instead
+		{"extratos+tok123@bankflow.com.br", "estranho@desconhecido.com"}, // ourselves: From instead
+		{"not an address", "estranho@desconhecido.com"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.replyTo, func(t *testing.T) {
+			e := newMailEnv(t, domain.TierProfessional)
+			raw := strings.Replace(string(fixture(t, "unknown_sender.eml")), "Subject:", "Reply-To: "+tc.replyTo+"\nSubject:", 1)
+			e.ingest(t, []byte(raw))
+			sent := e.mailer.messages()
+			if len(sent) != 1 || sent[0].To != tc.want {
+				t.Fatalf("replies %+v, want one to %s", sent, tc.want)
+			}
+		})
+	}
+}

@@ -19,6 +19,7 @@ type envelope struct {
 	MessageID  string // with angle brackets; "" when absent
 	Subject    string
 	From       string // bare lower-cased address
+	ReplyTo    string // the first Reply-To address, bare and lower-cased; "" when absent
 	References string
 	Recipients []string // To, Cc, Delivered-To, X-Original-To, Envelope-To
 }
@@ -52,6 +53,7 @@ func readEnvelope(raw []byte) *envelope {
 	if from := firstAddress(h, "From"); from != "" {
 		env.From = from
 	}
+	env.ReplyTo = firstAddress(h, "Reply-To")
 	if refs, err := h.MsgIDList("References"); err == nil {
 		for _, r := range refs {
 			env.References = strings.TrimSpace(env.References + " <" + r + ">")
@@ -98,19 +100,34 @@ func (env *envelope) loopRisk(inbox string) string {
 	if env.From == "" {
 		return "no sender address"
 	}
-	local := env.From[:max(strings.LastIndexByte(env.From, '@'), 0)]
+	return addressRisk(env.From, inbox)
+}
+
+// addressRisk returns why a reply must never go to addr ("" when it may):
+// robots (mailer-daemon, noreply, ...) and the BankFlow inbox itself.
+func addressRisk(addr, inbox string) string {
+	local := addr[:max(strings.LastIndexByte(addr, '@'), 0)]
 	for _, robot := range []string{"mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply", "bounce"} {
 		if strings.HasPrefix(local, robot) {
-			return "robot sender " + env.From
+			return "robot sender " + addr
 		}
 	}
 	if inbox != "" {
 		at := strings.LastIndexByte(inbox, '@')
-		if env.From == inbox || strings.HasPrefix(env.From, inbox[:at]+"+") && strings.HasSuffix(env.From, inbox[at:]) {
+		if addr == inbox || strings.HasPrefix(addr, inbox[:at]+"+") && strings.HasSuffix(addr, inbox[at:]) {
 			return "sent by the BankFlow inbox itself"
 		}
 	}
 	return ""
+}
+
+// replyAddress is where a reply goes: Reply-To when present and safe,
+// else From (which loopRisk already checked).
+func (env *envelope) replyAddress(inbox string) string {
+	if env.ReplyTo != "" && domain.ValidateEmail(env.ReplyTo) == nil && addressRisk(env.ReplyTo, inbox) == "" {
+		return env.ReplyTo
+	}
+	return env.From
 }
 
 // content walks the body for statements.
