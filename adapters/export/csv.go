@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -20,7 +21,7 @@ var transactionHeader = []string{
 // decimal comma and no thousands separator, so both are read as numbers.
 type CSV struct{}
 
-var _ domain.Exporter = CSV{}
+var _ domain.StreamExporter = CSV{}
 
 // NewCSV returns the CSV exporter.
 func NewCSV() CSV { return CSV{} }
@@ -32,43 +33,66 @@ func (CSV) Format() domain.ExportFormat { return domain.ExportCSV }
 func (CSV) ContentType() string { return "text/csv; charset=utf-8" }
 
 // Export writes one header line and one line per transaction of every
-// statement, in file order.
-func (CSV) Export(w io.Writer, stmts []domain.Statement) error {
+// statement, in file order, through the same sink as a stream.
+func (c CSV) Export(w io.Writer, stmts []domain.Statement) error {
+	return domain.ExportAll(context.Background(), c, w, stmts)
+}
+
+// Sink implements domain.StreamExporter: the header at once, then each
+// transaction's line as it arrives.
+func (CSV) Sink(w io.Writer) (domain.ExportSink, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return fmt.Errorf("write csv: %w", err)
+		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	if err := cw.Write(transactionHeader); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	return &csvSink{bw: bw, cw: cw, rec: make([]string, len(transactionHeader))}, nil
+}
+
+// csvSink writes the CSV as the statements arrive.
+type csvSink struct {
+	bw                   *bufio.Writer
+	cw                   *csv.Writer
+	rec                  []string
+	bank, branch, number string
+}
+
+func (c *csvSink) Begin(_ context.Context, s *domain.Statement) error {
+	c.bank, c.branch, c.number = csvText(bankName(s)), csvText(s.Account.Branch), csvText(s.Account.Number)
+	return nil
+}
+
+func (c *csvSink) Add(t domain.Transaction) error {
+	rec := c.rec
+	rec[0] = t.Date.BR()
+	rec[1] = csvText(t.Description)
+	rec[2] = csvText(t.Document)
+	rec[3] = plainDecimal(t.Amount) // our own number: no apostrophe
+	rec[4] = ""
+	if t.Balance.Valid {
+		rec[4] = plainDecimal(t.Balance.Value)
+	}
+	rec[5], rec[6], rec[7] = c.bank, c.branch, c.number
+	rec[8] = csvText(t.FITID)
+	if err := c.cw.Write(rec); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	rec := make([]string, len(transactionHeader))
-	for i := range stmts {
-		s := &stmts[i]
-		bank, branch, number := csvText(bankName(s)), csvText(s.Account.Branch), csvText(s.Account.Number)
-		for _, t := range s.Transactions {
-			rec[0] = t.Date.BR()
-			rec[1] = csvText(t.Description)
-			rec[2] = csvText(t.Document)
-			rec[3] = plainDecimal(t.Amount) // our own number: no apostrophe
-			rec[4] = ""
-			if t.Balance.Valid {
-				rec[4] = plainDecimal(t.Balance.Value)
-			}
-			rec[5], rec[6], rec[7] = bank, branch, number
-			rec[8] = csvText(t.FITID)
-			if err := cw.Write(rec); err != nil {
-				return fmt.Errorf("write csv: %w", err)
-			}
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+func (c *csvSink) End(*domain.Statement) error { return nil }
+
+func (c *csvSink) Close() error {
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := c.bw.Flush(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil

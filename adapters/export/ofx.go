@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ const ofxHeader = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE
 // decimals, and a FITID that is present and unique inside each statement.
 type OFX struct{}
 
-var _ domain.Exporter = OFX{}
+var _ domain.StreamExporter = OFX{}
 
 // NewOFX returns the OFX exporter.
 func NewOFX() OFX { return OFX{} }
@@ -36,6 +38,12 @@ func (OFX) ContentType() string { return "application/x-ofx" }
 
 // Export writes one OFX document holding every statement.
 func (OFX) Export(w io.Writer, stmts []domain.Statement) error {
+	return writeOFX(w, stmts, func(i int) iter.Seq[domain.Transaction] { return slices.Values(stmts[i].Transactions) })
+}
+
+// writeOFX writes the document; txs(i) yields the transactions of
+// stmts[i] (it is walked twice: FITIDs first, then the lines).
+func writeOFX(w io.Writer, stmts []domain.Statement, txs func(i int) iter.Seq[domain.Transaction]) error {
 	o := &ofxWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	o.raw(ofxHeader)
 	o.open("OFX")
@@ -65,14 +73,14 @@ func (OFX) Export(w io.Writer, stmts []domain.Statement) error {
 	if len(banks) > 0 {
 		o.open("BANKMSGSRSV1")
 		for n, i := range banks {
-			o.statement(&stmts[i], n+1, false)
+			o.statement(&stmts[i], txs(i), n+1, false)
 		}
 		o.close("BANKMSGSRSV1")
 	}
 	if len(cards) > 0 {
 		o.open("CREDITCARDMSGSRSV1")
 		for n, i := range cards {
-			o.statement(&stmts[i], len(banks)+n+1, true)
+			o.statement(&stmts[i], txs(i), len(banks)+n+1, true)
 		}
 		o.close("CREDITCARDMSGSRSV1")
 	}
@@ -92,7 +100,7 @@ type ofxWriter struct {
 	err error
 }
 
-func (o *ofxWriter) statement(s *domain.Statement, uid int, card bool) {
+func (o *ofxWriter) statement(s *domain.Statement, txs iter.Seq[domain.Transaction], uid int, card bool) {
 	trnrs, rs := "STMTTRNRS", "STMTRS"
 	if card {
 		trnrs, rs = "CCSTMTTRNRS", "CCSTMTRS"
@@ -129,8 +137,11 @@ func (o *ofxWriter) statement(s *domain.Statement, uid int, card bool) {
 	if !s.Period.End.IsZero() {
 		o.leaf("DTEND", ofxTime(s.Period.End))
 	}
-	ids := uniqueFITIDs(s.Transactions)
-	for i, t := range s.Transactions {
+	ids := newFITIDs(txs)
+	for t := range txs {
+		if o.err != nil {
+			break
+		}
 		o.open("STMTTRN")
 		kind := "CREDIT"
 		if t.Amount < 0 {
@@ -139,7 +150,7 @@ func (o *ofxWriter) statement(s *domain.Statement, uid int, card bool) {
 		o.leaf("TRNTYPE", kind)
 		o.leaf("DTPOSTED", ofxTime(t.Date))
 		o.leaf("TRNAMT", t.Amount.String())
-		o.text("FITID", ids[i])
+		o.text("FITID", ids.next(t))
 		o.text("CHECKNUM", t.Document)
 		o.text("MEMO", t.Description)
 		o.close("STMTTRN")
@@ -260,34 +271,39 @@ func accountID(s *domain.Statement) string {
 	return "0"
 }
 
-// uniqueFITIDs returns a FITID per transaction: the bank's own when present
-// and not seen before in the statement, otherwise one made from the posting
-// date and a sequence number (YYYYMMDDnnn), stable for the same statement.
-func uniqueFITIDs(txs []domain.Transaction) []string {
-	ids := make([]string, len(txs))
-	used := make(map[string]bool, len(txs))
-	for _, t := range txs {
+// fitids gives each transaction a FITID: the bank's own when present and
+// not seen before in the statement, otherwise one made from the posting date
+// and a sequence number (YYYYMMDDnnn), stable for the same statement.
+type fitids struct {
+	used map[string]bool // every FITID of the statement; true once given out
+	seq  map[domain.Date]int
+}
+
+// newFITIDs reads the bank's FITIDs of a statement.
+func newFITIDs(txs iter.Seq[domain.Transaction]) *fitids {
+	f := &fitids{used: make(map[string]bool), seq: make(map[domain.Date]int)}
+	for t := range txs {
 		if id := strings.TrimSpace(clean(t.FITID)); id != "" {
-			used[id] = false
+			f.used[id] = false
 		}
 	}
-	seq := make(map[domain.Date]int)
-	for i, t := range txs {
-		id := strings.TrimSpace(clean(t.FITID))
-		if id != "" && !used[id] {
-			used[id] = true
-			ids[i] = id
-			continue
-		}
-		for {
-			seq[t.Date]++
-			id = fmt.Sprintf("%04d%02d%02d%03d", t.Date.Year, int(t.Date.Month), t.Date.Day, seq[t.Date])
-			if _, taken := used[id]; !taken {
-				break
-			}
-		}
-		used[id] = true
-		ids[i] = id
+	return f
+}
+
+// next returns the FITID of the statement's next transaction.
+func (f *fitids) next(t domain.Transaction) string {
+	id := strings.TrimSpace(clean(t.FITID))
+	if id != "" && !f.used[id] {
+		f.used[id] = true
+		return id
 	}
-	return ids
+	for {
+		f.seq[t.Date]++
+		id = fmt.Sprintf("%04d%02d%02d%03d", t.Date.Year, int(t.Date.Month), t.Date.Day, f.seq[t.Date])
+		if _, taken := f.used[id]; !taken {
+			break
+		}
+	}
+	f.used[id] = true
+	return id
 }
