@@ -90,3 +90,78 @@ func (s *Statements) Export(ctx context.Context, w io.Writer, format domain.Expo
 	}
 	return nil
 }
+
+// Converted is a statement as Convert wrote it: everything but its
+// transactions, and how many there were.
+type Converted struct {
+	domain.Statement
+	Count int
+}
+
+// Convert reads in and writes it to w in format. When the reader streams
+// and the exporter writes as it receives (XLSX, CSV, OFX), each transaction
+// goes from the parser to the output as it is read and no statement is ever
+// held whole; otherwise (JSON) the statements are read, then exported. It
+// returns what was converted, for a report. in.Data must not change while
+// Convert runs. On error w may hold a partial output, which the caller
+// discards. Errors are Read's and Export's.
+func (s *Statements) Convert(ctx context.Context, in domain.Input, w io.Writer, format domain.ExportFormat) ([]Converted, error) {
+	e, err := s.Exporter(format)
+	if err != nil {
+		return nil, err
+	}
+	se, canWrite := e.(domain.StreamExporter)
+	sr, canRead := s.reader.(domain.StreamReader)
+	if !canWrite || !canRead {
+		stmts, err := s.Read(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Export(ctx, w, format, stmts); err != nil {
+			return nil, err
+		}
+		out := make([]Converted, len(stmts))
+		for i := range stmts {
+			out[i] = Converted{Statement: stmts[i], Count: len(stmts[i].Transactions)}
+			out[i].Transactions = nil
+		}
+		return out, nil
+	}
+	sink, err := se.Sink(w)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", format, err)
+	}
+	t := &tally{sink: sink}
+	err = sr.Stream(ctx, in, t)
+	if cerr := sink.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("export %s: %w", format, cerr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t.done, nil
+}
+
+// tally passes a stream on and keeps what a report needs.
+type tally struct {
+	sink domain.StatementSink
+	n    int
+	done []Converted
+}
+
+func (t *tally) Begin(ctx context.Context, st *domain.Statement) error {
+	t.n = 0
+	return t.sink.Begin(ctx, st)
+}
+
+func (t *tally) Add(tx domain.Transaction) error {
+	t.n++
+	return t.sink.Add(tx)
+}
+
+func (t *tally) End(st *domain.Statement) error {
+	c := Converted{Statement: *st, Count: t.n}
+	c.Transactions = nil
+	t.done = append(t.done, c)
+	return t.sink.End(st)
+}
