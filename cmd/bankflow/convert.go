@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -16,8 +17,10 @@ import (
 	"github.com/bankflow/bankflow/domain"
 )
 
-// maxInputBytes bounds one input file, checked before reading it.
-const maxInputBytes = 100 << 20
+// defaultMaxMB bounds one input file, checked before reading it, unless
+// --max-mb says otherwise (the file is held in memory once: the engine
+// streams from it without copying).
+const defaultMaxMB = 100
 
 const convertUsage = `Uso: bankflow convert [--to xlsx|csv|ofx|json] [-o CAMINHO] [--bank BANCO] ARQUIVO...
 
@@ -43,6 +46,7 @@ type convertOptions struct {
 	format domain.ExportFormat
 	out    string
 	bank   string
+	maxMB  int64
 	files  []string
 }
 
@@ -82,6 +86,7 @@ func parseConvert(args []string, engine *application.Statements, stderr io.Write
 	to := fs.String("to", string(domain.ExportXLSX), "formato de saída: xlsx, csv, ofx ou json")
 	fs.StringVar(&opts.out, "o", "", "arquivo ou pasta de saída")
 	fs.StringVar(&opts.bank, "bank", "", "força o banco: "+strings.Join(banks, ", "))
+	fs.Int64Var(&opts.maxMB, "max-mb", defaultMaxMB, "tamanho máximo de cada arquivo, em MB")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, convertUsage)
 		fs.PrintDefaults()
@@ -107,6 +112,10 @@ func parseConvert(args []string, engine *application.Statements, stderr io.Write
 		fmt.Fprintf(stderr, "bankflow convert: banco %q desconhecido. Use um destes: %s.\n", opts.bank, strings.Join(banks, ", "))
 		return opts, false
 	}
+	if opts.maxMB < 1 || opts.maxMB > 8<<10 {
+		fmt.Fprintln(stderr, "bankflow convert: --max-mb vai de 1 a 8192.")
+		return opts, false
+	}
 	if len(opts.files) == 0 {
 		fmt.Fprintln(stderr, "bankflow convert: informe ao menos um arquivo de extrato.")
 		fs.Usage()
@@ -130,26 +139,37 @@ type converter struct {
 }
 
 func (c *converter) convert(ctx context.Context, path string) error {
-	data, err := readInput(path)
+	data, err := readInput(path, c.opts.maxMB<<20)
 	if err != nil {
 		return err
 	}
-	stmts, err := c.engine.Read(ctx, domain.Input{Name: filepath.Base(path), Data: data, Bank: c.opts.bank})
-	if err != nil {
-		return err
-	}
+	in := domain.Input{Name: filepath.Base(path), Data: data, Bank: c.opts.bank}
 	target, err := c.target(path)
 	if err != nil {
 		return err
 	}
 	if target == "" {
+		// Standard output cannot be taken back: read everything first, so a
+		// failure never leaves half a result there.
+		stmts, err := c.engine.Read(ctx, in)
+		if err != nil {
+			return err
+		}
 		if err := c.engine.Export(ctx, c.stdout, c.opts.format, stmts); err != nil {
 			return err
 		}
-	} else if err := c.writeFile(ctx, target, stmts); err != nil {
+		done := make([]application.Converted, len(stmts))
+		for i := range stmts {
+			done[i] = application.Converted{Statement: stmts[i], Count: len(stmts[i].Transactions)}
+		}
+		c.report(path, target, done)
+		return nil
+	}
+	done, err := c.writeFile(ctx, target, in)
+	if err != nil {
 		return err
 	}
-	c.report(path, target, stmts)
+	c.report(path, target, done)
 	return nil
 }
 
@@ -184,40 +204,41 @@ func (c *converter) target(input string) (string, error) {
 	return target, nil
 }
 
-// writeFile writes the export next to its final name and renames it into
-// place, so a failed export never leaves a half-written file.
-func (c *converter) writeFile(ctx context.Context, target string, stmts []domain.Statement) error {
+// writeFile streams the export of in next to its final name and renames it
+// into place, so a failed export never leaves a half-written file.
+func (c *converter) writeFile(ctx context.Context, target string, in domain.Input) ([]application.Converted, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
-		return domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar em "+filepath.Dir(target)+".")
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar em "+filepath.Dir(target)+".")
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := c.engine.Export(ctx, tmp, c.opts.format, stmts); err != nil {
+	done, err := c.engine.Convert(ctx, in, tmp, c.opts.format)
+	if err != nil {
 		tmp.Close()
-		return err
+		return nil, err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close output: %w", err)
+		return nil, fmt.Errorf("close output: %w", err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("chmod output: %w", err)
+		return nil, fmt.Errorf("chmod output: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), target); err != nil {
-		return domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar "+target+".")
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar "+target+".")
 	}
-	return nil
+	return done, nil
 }
 
 // report tells on stderr what was read and written, with the balance proof
 // and every warning, so nothing the engine noticed goes unsaid.
-func (c *converter) report(input, target string, stmts []domain.Statement) {
+func (c *converter) report(input, target string, stmts []application.Converted) {
 	dest := "saída padrão"
 	if target != "" {
 		dest = target
 	}
 	n := 0
 	for i := range stmts {
-		n += len(stmts[i].Transactions)
+		n += stmts[i].Count
 	}
 	fmt.Fprintf(c.stderr, "%s → %s: %d extrato(s), %d lançamento(s)\n", input, dest, len(stmts), n)
 	for i := range stmts {
@@ -232,9 +253,9 @@ func (c *converter) report(input, target string, stmts []domain.Statement) {
 	}
 }
 
-// readInput reads a regular file of at most maxInputBytes, checking the size
-// before reading.
-func readInput(path string) ([]byte, error) {
+// readInput reads a regular file of at most limit bytes, checking the size
+// before reading, into a buffer of exactly its size.
+func readInput(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -250,17 +271,18 @@ func readInput(path string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, domain.Errorf(domain.CodeInvalid, "não é um arquivo comum (é uma pasta?).")
 	}
-	if info.Size() > maxInputBytes {
-		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais (%d MB); o limite é %d MB.", info.Size()>>20, maxInputBytes>>20)
+	if info.Size() > limit {
+		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais (%d MB); o limite é %d MB (veja --max-mb).", info.Size()>>20, limit>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxInputBytes+1))
-	if err != nil {
+	// Sized to the file up front: no doubling copies of a large input.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível ler o arquivo.")
 	}
-	if len(data) > maxInputBytes {
-		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais; o limite é %d MB.", maxInputBytes>>20)
+	if int64(buf.Len()) > limit {
+		return nil, domain.Errorf(domain.CodeInvalid, "arquivo grande demais; o limite é %d MB.", limit>>20)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // message is the reason shown for a failed file: the pt-BR user message, and

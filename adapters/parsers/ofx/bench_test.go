@@ -1,51 +1,17 @@
 package ofx
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/bankflow/bankflow/adapters/parsers/source"
 	"github.com/bankflow/bankflow/domain"
-	"golang.org/x/text/encoding/charmap"
+	"github.com/bankflow/bankflow/internal/benchgen"
 )
 
-// generateOFX writes an Itaú/Santander-style OFX 1.02 file with n
-// transactions and the Brazilian quirks: cp1252 bytes, unclosed leaf tags,
-// padded amounts with a decimal comma every third row, CRLF.
-func generateOFX(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString("OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\n" +
-		"COMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n<OFX>\r\n<SIGNONMSGSRSV1>\r\n<SONRS>\r\n<STATUS>\r\n<CODE>0\r\n" +
-		"<SEVERITY>INFO\r\n</STATUS>\r\n<DTSERVER>20240201100000[-03:EST]\r\n<LANGUAGE>POR\r\n</SONRS>\r\n</SIGNONMSGSRSV1>\r\n" +
-		"<BANKMSGSRSV1>\r\n<STMTTRNRS>\r\n<TRNUID>1001\r\n<STATUS>\r\n<CODE>0\r\n<SEVERITY>INFO\r\n</STATUS>\r\n<STMTRS>\r\n" +
-		"<CURDEF>BRL\r\n<BANKACCTFROM>\r\n<BANKID>0341\r\n<ACCTID>1234 56789-0<ACCTTYPE>CHECKING\r\n</BANKACCTFROM>\r\n" +
-		"<BANKTRANLIST>\r\n<DTSTART>20240101100000[-03:EST]\r\n<DTEND>20241231100000[-03:EST]\r\n")
-	for i := 0; i < n; i++ {
-		day := i%28 + 1
-		month := i/(n/12+1) + 1
-		cents := (i*7919)%500000 + 1
-		sign := "-"
-		if i%4 == 0 {
-			sign = ""
-		}
-		amount := fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
-		if i%3 == 0 {
-			amount = fmt.Sprintf("%s%d,%02d", sign, cents/100, cents%100)
-		}
-		fmt.Fprintf(&b, "<STMTTRN>\r\n<TRNTYPE>OTHER\r\n<DTPOSTED>2024%02d%02d100000[-03:EST]\r\n<TRNAMT>        %s\r\n"+
-			"<FITID>2024%02d%02d%03d\r\n<CHECKNUM>%08d\r\n<MEMO>TRANSFERÊNCIA PIX RECEBIDA CLIENTE %d CARTÃO    \r\n</STMTTRN>\r\n",
-			month, day, amount, month, day, i%1000, i, i)
-	}
-	b.WriteString("</BANKTRANLIST>\r\n<LEDGERBAL>\r\n<BALAMT>1000.00\r\n<DTASOF>20241231100000[-03:EST]\r\n</LEDGERBAL>\r\n" +
-		"</STMTRS>\r\n</STMTTRNRS>\r\n</BANKMSGSRSV1>\r\n</OFX>\r\n")
-	out, err := charmap.Windows1252.NewEncoder().Bytes(b.Bytes())
-	if err != nil {
-		panic(err)
-	}
-	return out
-}
+// generateOFX returns the benchmark file of n transactions (see
+// benchgen.OFX): cp1252, unclosed leaf tags, decimal commas, CRLF.
+func generateOFX(n int) []byte { return benchgen.OFX(n) }
 
 // BenchmarkParseOFX measures parsing of a ~5,000-transaction cp1252 file:
 // "parse" on an already sniffed sample; "sniff+stream" as the engine streams
