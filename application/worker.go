@@ -18,6 +18,14 @@ type WorkerConfig struct {
 	// RetryBackoff is the pause before a failed delivery is given back,
 	// multiplied by the attempt (capped at 30s); 1s when zero.
 	RetryBackoff time.Duration
+	// StaleAfter, when set, makes start-up recovery leave alone jobs that
+	// another live process started less than this long ago (a shared
+	// queue redelivers them if that process dies). Zero requeues every
+	// processing job: right for the in-process queue, whose jobs all died
+	// with the previous run.
+	StaleAfter time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
 }
 
 // Worker takes job ids from the queue and processes them.
@@ -44,6 +52,9 @@ func NewWorker(jobs *Jobs, q domain.JobQueue, repo domain.JobRepository, cfg Wor
 	}
 	if cfg.MaxDeliveries <= 0 {
 		cfg.MaxDeliveries = 5
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.RetryBackoff <= 0 {
 		cfg.RetryBackoff = time.Second
@@ -233,8 +244,9 @@ func (w *Worker) track(id string, on bool) {
 }
 
 // RecoverUnfinished re-enqueues, at start-up, every job left queued or
-// processing by a previous run: processing ones go back to queued first.
-// Duplicate queue entries are harmless since claiming is conditional.
+// processing by a previous run: processing ones go back to queued first,
+// unless StaleAfter says a live process may still hold them. Duplicate
+// queue entries are harmless since claiming is conditional.
 func (w *Worker) RecoverUnfinished(ctx context.Context) error {
 	ids, err := w.repo.UnfinishedJobs(ctx)
 	if err != nil {
@@ -251,6 +263,9 @@ func (w *Worker) RecoverUnfinished(ctx context.Context) error {
 			continue
 		}
 		if j.Status == domain.JobProcessing {
+			if w.heldByLiveWorker(j) {
+				continue
+			}
 			if err := w.repo.RequeueJob(ctx, id); err != nil {
 				errs = append(errs, fmt.Errorf("requeue job %s: %w", id, err))
 				continue
@@ -264,4 +279,10 @@ func (w *Worker) RecoverUnfinished(ctx context.Context) error {
 		w.log.Info("recovered unfinished jobs", "count", len(ids), "errors", len(errs))
 	}
 	return errors.Join(errs...)
+}
+
+// heldByLiveWorker reports whether a processing job started recently enough
+// that another process sharing the queue may still be working on it.
+func (w *Worker) heldByLiveWorker(j *domain.Job) bool {
+	return w.cfg.StaleAfter > 0 && j.StartedAt != nil && w.cfg.Now().Sub(*j.StartedAt) < w.cfg.StaleAfter
 }

@@ -216,3 +216,35 @@ func TestRecoverUnfinishedRequeuesQueuedAndProcessing(t *testing.T) {
 		t.Fatalf("processing job now %s, want queued", s)
 	}
 }
+
+func TestRecoverUnfinishedLeavesRecentJobsToLiveWorkers(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	u := e.addUser(t, domain.TierProfessional)
+	recent := e.submit(t, u, "STMT a")
+	stale := e.submit(t, u, "STMT b")
+	for len(e.queue.ch) > 0 {
+		<-e.queue.ch
+	}
+	started := e.clock.Now()
+	if _, err := e.repo.ClaimJob(ctx, stale.ID, started.Add(-10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.repo.ClaimJob(ctx, recent.ID, started.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWorker(e.jobs, e.queue, e.repo, WorkerConfig{StaleAfter: 5 * time.Minute, Now: e.clock.Now}, e.log)
+	if err := w.RecoverUnfinished(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for len(e.queue.ch) > 0 {
+		got = append(got, (<-e.queue.ch).JobID)
+	}
+	if !slices.Equal(got, []string{stale.ID}) {
+		t.Fatalf("re-enqueued %v, want only the stale job %s", got, stale.ID)
+	}
+	if s := e.repo.job(recent.ID).Status; s != domain.JobProcessing {
+		t.Fatalf("a job a live worker may hold must stay processing, got %s", s)
+	}
+}

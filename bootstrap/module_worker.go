@@ -18,10 +18,17 @@ var workerModule = fx.Module("worker",
 )
 
 func newWorker(cfg Config, jobs *application.Jobs, q domain.JobQueue, repo domain.JobRepository, log *slog.Logger) *application.Worker {
-	return application.NewWorker(jobs, q, repo, application.WorkerConfig{
+	wc := application.WorkerConfig{
 		Concurrency:   cfg.Workers,
 		MaxDeliveries: maxDeliveries,
-	}, log)
+	}
+	if cfg.RedisURL != "" {
+		// Other processes share the queue: at start-up, leave them the jobs
+		// they started within the visibility timeout (Redis hands a dead
+		// process's jobs on after it).
+		wc.StaleAfter = cfg.QueueVisibility
+	}
+	return application.NewWorker(jobs, q, repo, wc, log)
 }
 
 func newSweeper(cfg Config, repo domain.JobRepository, files domain.FileStore, log *slog.Logger) *application.Sweeper {
