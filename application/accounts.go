@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -31,14 +32,15 @@ type AccountsConfig struct {
 // Accounts registers users, signs them in and authenticates their requests.
 type Accounts struct {
 	users  domain.UserRepository
-	tokens domain.TokenRepository
+	tokens TokenStore
 	audit  domain.AuditLog
 	cfg    AccountsConfig
 	log    *slog.Logger
 
 	argon     argonParams
 	dummyOnce sync.Once
-	dummy     string // a hash verified for unknown e-mails, so timing tells nothing
+	dummy     string       // a hash verified for unknown e-mails, so timing tells nothing
+	lastPurge atomic.Int64 // unix ns of the last purge of revoked sessions (logout.go)
 }
 
 // RegisterInput is what a new account holder provides.
@@ -60,7 +62,7 @@ const msgBadLogin = "E-mail ou senha incorretos."
 // NewAccounts returns the account service. A JWT secret shorter than 32 bytes
 // makes every sign-in and session check fail with CodeInternal (bootstrap
 // validates it before).
-func NewAccounts(users domain.UserRepository, tokens domain.TokenRepository, audit domain.AuditLog, cfg AccountsConfig, log *slog.Logger) *Accounts {
+func NewAccounts(users domain.UserRepository, tokens TokenStore, audit domain.AuditLog, cfg AccountsConfig, log *slog.Logger) *Accounts {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
@@ -184,10 +186,11 @@ func (a *Accounts) Login(ctx context.Context, in LoginInput) (string, *domain.Us
 		a.loginFailed(ctx, u.ID, email, in.IP, "inactive")
 		return "", nil, domain.Errorf(domain.CodeUnauthorized, msgBadLogin)
 	}
-	token, err := a.issueSession(u.ID)
+	token, err := a.issueSession(u)
 	if err != nil {
 		return "", nil, err
 	}
+	a.upgradeHash(u, in.Password)
 	now := a.cfg.Now().UTC()
 	u.LastLogin = &now
 	if err := a.users.UpdateUser(ctx, u); err != nil {
@@ -197,30 +200,48 @@ func (a *Accounts) Login(ctx context.Context, in LoginInput) (string, *domain.Us
 	return token, u, nil
 }
 
-// ChangePassword replaces a user's password after checking the current one.
-// Errors: CodeInvalid for a wrong current password or a weak new one,
-// CodeNotFound for an unknown user.
-func (a *Accounts) ChangePassword(ctx context.Context, userID, oldPassword, newPassword string) error {
+// ChangePassword replaces a user's password after checking the current one
+// and ends every session of the user: it returns a fresh session JWT for
+// the session that made the change, which stays signed in. Errors:
+// CodeInvalid for a wrong current password or a weak new one, CodeNotFound
+// for an unknown user.
+func (a *Accounts) ChangePassword(ctx context.Context, userID, oldPassword, newPassword string) (string, error) {
 	u, err := a.users.GetUser(ctx, userID)
 	if err != nil {
-		return unavailable(err)
+		return "", unavailable(err)
 	}
 	if ok, _ := verifyPassword(oldPassword, u.PasswordHash); !ok {
-		return domain.Errorf(domain.CodeInvalid, "A senha atual está incorreta.")
+		return "", domain.Errorf(domain.CodeInvalid, "A senha atual está incorreta.")
 	}
 	if err := domain.ValidatePassword(newPassword); err != nil {
-		return err
+		return "", err
 	}
 	hash, err := hashPassword(newPassword, a.argon)
 	if err != nil {
-		return domain.Wrap(domain.CodeInternal, err, "Erro interno. Tente novamente em instantes.")
+		return "", domain.Wrap(domain.CodeInternal, err, "Erro interno. Tente novamente em instantes.")
 	}
 	u.PasswordHash = hash
+	u.SessionEpoch++
 	if err := a.users.UpdateUser(ctx, u); err != nil {
-		return unavailable(err)
+		return "", unavailable(err)
 	}
 	a.record(ctx, domain.AuditEvent{ActorID: u.ID, Action: "auth.password_change", TargetID: u.ID})
-	return nil
+	return a.issueSession(u)
+}
+
+// upgradeHash rehashes the password just verified when its stored hash was
+// made with weaker parameters than the current ones; the caller stores u.
+// A failure keeps the old hash, which still verifies.
+func (a *Accounts) upgradeHash(u *domain.User, password string) {
+	if !hashOutdated(u.PasswordHash, a.argon) {
+		return
+	}
+	hash, err := hashPassword(password, a.argon)
+	if err != nil {
+		a.log.Warn("upgrade password hash", "user", u.ID, "err", err)
+		return
+	}
+	u.PasswordHash = hash
 }
 
 func (a *Accounts) verifyDummy(password string) {

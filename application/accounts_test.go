@@ -130,7 +130,7 @@ func TestAuthenticateRefusesForgedOrExpiredSessions(t *testing.T) {
 	u := register(t, e, "ana@example.com", "segredo-forte")
 	now := e.clock.Now()
 	claims := func(exp time.Time) jwt.RegisteredClaims {
-		return jwt.RegisteredClaims{Issuer: jwtIssuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp)}
+		return jwt.RegisteredClaims{Issuer: jwtIssuer, Subject: u.ID, ID: "jti-1", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp)}
 	}
 	valid := claims(now.Add(time.Hour))
 
@@ -150,6 +150,9 @@ func TestAuthenticateRefusesForgedOrExpiredSessions(t *testing.T) {
 	hs512, _ := jwt.NewWithClaims(jwt.SigningMethodHS512, valid).SignedString(testSecret)
 	expired, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, claims(now.Add(-time.Second))).SignedString(testSecret)
 	noExp, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{Issuer: jwtIssuer, Subject: u.ID}).SignedString(testSecret)
+	noID := valid
+	noID.ID = "" // issued before sessions could be signed out: cannot be revoked
+	noJTI, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, noID).SignedString(testSecret)
 	good, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, valid).SignedString(testSecret)
 
 	if _, err := e.accounts.Authenticate(context.Background(), good); err != nil {
@@ -157,7 +160,7 @@ func TestAuthenticateRefusesForgedOrExpiredSessions(t *testing.T) {
 	}
 	tests := map[string]string{
 		"alg none": none, "RS256": rs, "another secret": other, "HS512": hs512,
-		"expired": expired, "no expiry": noExp, "garbage": "abc.def.ghi", "empty": "",
+		"expired": expired, "no expiry": noExp, "no jti": noJTI, "garbage": "abc.def.ghi", "empty": "",
 	}
 	for name, tok := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -266,12 +269,14 @@ func TestChangePassword(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
 	u := register(t, e, "ana@example.com", "segredo-forte")
-	wantCode(t, e.accounts.ChangePassword(ctx, u.ID, "errada-errada", "nova-senha-boa"), domain.CodeInvalid)
-	wantCode(t, e.accounts.ChangePassword(ctx, u.ID, "segredo-forte", "curta"), domain.CodeInvalid)
-	if err := e.accounts.ChangePassword(ctx, u.ID, "segredo-forte", "nova-senha-boa"); err != nil {
+	_, err := e.accounts.ChangePassword(ctx, u.ID, "errada-errada", "nova-senha-boa")
+	wantCode(t, err, domain.CodeInvalid)
+	_, err = e.accounts.ChangePassword(ctx, u.ID, "segredo-forte", "curta")
+	wantCode(t, err, domain.CodeInvalid)
+	if _, err := e.accounts.ChangePassword(ctx, u.ID, "segredo-forte", "nova-senha-boa"); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := e.accounts.Login(ctx, LoginInput{Email: "ana@example.com", Password: "segredo-forte"})
+	_, _, err = e.accounts.Login(ctx, LoginInput{Email: "ana@example.com", Password: "segredo-forte"})
 	wantCode(t, err, domain.CodeUnauthorized)
 	if _, _, err := e.accounts.Login(ctx, LoginInput{Email: "ana@example.com", Password: "nova-senha-boa"}); err != nil {
 		t.Fatal(err)

@@ -111,10 +111,65 @@ func (r *fakeUsers) CountUsers(context.Context) (int, error) {
 	return len(r.byID), r.err
 }
 
-// fakeTokens is a TokenRepository.
+// fakeTokens is a TokenStore: API tokens and revoked sessions.
 type fakeTokens struct {
-	mu     sync.Mutex
-	tokens []domain.APIToken
+	mu      sync.Mutex
+	tokens  []domain.APIToken
+	revoked map[string]time.Time // jti → expiry
+	touches int                  // TouchToken calls
+	err     error                // returned by the session calls when set
+}
+
+func (r *fakeTokens) TouchToken(_ context.Context, id string, at time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.touches++
+	for i, t := range r.tokens {
+		if t.ID == id {
+			r.tokens[i].LastUsedAt = &at
+			return nil
+		}
+	}
+	return domain.ErrNotFound
+}
+
+func (r *fakeTokens) RevokeSession(_ context.Context, jti, _ string, expiresAt time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return r.err
+	}
+	if r.revoked == nil {
+		r.revoked = map[string]time.Time{}
+	}
+	r.revoked[jti] = expiresAt
+	return nil
+}
+
+func (r *fakeTokens) SessionRevoked(_ context.Context, jti string) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return false, r.err
+	}
+	_, ok := r.revoked[jti]
+	return ok, nil
+}
+
+func (r *fakeTokens) PurgeRevokedSessions(_ context.Context, before time.Time) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return 0, r.err
+	}
+	var n int64
+	for jti, exp := range r.revoked {
+		if exp.Before(before) {
+			delete(r.revoked, jti)
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (r *fakeTokens) CreateToken(_ context.Context, t *domain.APIToken) error {

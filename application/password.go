@@ -88,3 +88,16 @@ func decodeHash(encoded string) (argonParams, []byte, []byte, error) {
 	}
 	return p, salt, key, nil
 }
+
+// hashOutdated reports whether encoded was made with a lower cost than p
+// (memory, passes or lanes) or a shorter salt or key, so the password
+// should be rehashed at the next successful sign-in. An unreadable hash is
+// not outdated: it cannot have verified.
+func hashOutdated(encoded string, p argonParams) bool {
+	got, salt, key, err := decodeHash(encoded)
+	if err != nil {
+		return false
+	}
+	return got.Memory < p.Memory || got.Time < p.Time || got.Threads < p.Threads ||
+		len(salt) < argonSaltLen || len(key) < argonKeyLen
+}

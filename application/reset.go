@@ -89,7 +89,7 @@ func (a *Admin) CheckPasswordReset(ctx context.Context, secret string) (*domain.
 }
 
 // CompletePasswordReset sets a new password through a reset link, which
-// then stops working. Errors: CodeInvalid for a weak password (the link
+// then stops working, and ends every session of the user. Errors: CodeInvalid for a weak password (the link
 // stays usable); CodeNotFound for an unknown, used or expired link.
 func (a *Admin) CompletePasswordReset(ctx context.Context, secret, password, ip string) error {
 	if err := domain.ValidatePassword(password); err != nil {
@@ -114,6 +114,7 @@ func (a *Admin) CompletePasswordReset(ctx context.Context, secret, password, ip 
 		return err
 	}
 	u.PasswordHash = hash
+	u.SessionEpoch++ // every session of the user ends
 	if err := a.d.Users.UpdateUser(ctx, u); err != nil {
 		return unavailable(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -21,17 +22,34 @@ const jwtIssuer = "bankflow"
 
 const msgSessionInvalid = "Sessão inválida ou expirada. Entre novamente."
 
-// issueSession signs a session JWT for userID: HS256, sub, iat, exp.
-func (a *Accounts) issueSession(userID string) (string, error) {
+// sessionClaims are the claims of a session JWT: the registered ones (iss,
+// sub, iat, exp and a random jti, the id a sign-out revokes) and the user's
+// session epoch when it was issued (a password change moves it on).
+type sessionClaims struct {
+	jwt.RegisteredClaims
+	Epoch int64 `json:"sep"`
+}
+
+// issueSession signs a session JWT for u: HS256, a random jti, and u's
+// current session epoch.
+func (a *Accounts) issueSession(u *domain.User) (string, error) {
 	if len(a.cfg.JWTSecret) < minJWTSecret {
 		return "", domain.Wrap(domain.CodeInternal, errors.New("jwt secret shorter than 32 bytes"), "Erro interno. Tente novamente em instantes.")
 	}
+	jti, err := randomHex(16)
+	if err != nil {
+		return "", domain.Wrap(domain.CodeInternal, err, "Erro interno. Tente novamente em instantes.")
+	}
 	now := a.cfg.Now()
-	claims := jwt.RegisteredClaims{
-		Issuer:    jwtIssuer,
-		Subject:   userID,
-		IssuedAt:  jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(now.Add(a.cfg.SessionTTL)),
+	claims := sessionClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    jwtIssuer,
+			Subject:   u.ID,
+			ID:        jti,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(a.cfg.SessionTTL)),
+		},
+		Epoch: u.SessionEpoch,
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(a.cfg.JWTSecret)
 	if err != nil {
@@ -43,7 +61,8 @@ func (a *Accounts) issueSession(userID string) (string, error) {
 // Authenticate resolves a bearer credential (a session JWT or an API token
 // starting with "bf_"; a leading "Bearer " is tolerated) to its user. The
 // user is loaded at every call, so a deactivated account loses access at
-// once. Errors: CodeUnauthorized for anything not valid now; CodeForbidden
+// once; a session is also refused once signed out (Logout) or issued
+// before the user's last password change or reset. Errors: CodeUnauthorized for anything not valid now; CodeForbidden
 // for an API token whose owner's plan has no API access; CodeUnavailable when
 // the store is down.
 func (a *Accounts) Authenticate(ctx context.Context, bearer string) (*domain.User, error) {
@@ -57,21 +76,35 @@ func (a *Accounts) Authenticate(ctx context.Context, bearer string) (*domain.Use
 	if strings.HasPrefix(bearer, apiTokenPrefix) {
 		return a.authenticateToken(ctx, bearer)
 	}
-	userID, err := a.parseSession(bearer)
+	claims, err := a.parseSession(bearer)
 	if err != nil {
 		return nil, err
 	}
-	return a.activeUser(ctx, userID)
+	u, err := a.activeUser(ctx, claims.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if claims.Epoch != u.SessionEpoch {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "Sua senha foi alterada: entre novamente com a nova senha.")
+	}
+	revoked, err := a.tokens.SessionRevoked(ctx, claims.ID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if revoked {
+		return nil, domain.Errorf(domain.CodeUnauthorized, msgSessionInvalid)
+	}
+	return u, nil
 }
 
-// parseSession validates a session JWT and returns its subject. Only HS256
-// with our secret is accepted: "none", RS256 and friends are refused before
-// any key is used.
-func (a *Accounts) parseSession(token string) (string, error) {
+// parseSession validates a session JWT and returns its claims, which
+// always have a subject and an id. Only HS256 with our secret is accepted:
+// "none", RS256 and friends are refused before any key is used.
+func (a *Accounts) parseSession(token string) (*sessionClaims, error) {
 	if len(a.cfg.JWTSecret) < minJWTSecret {
-		return "", domain.Wrap(domain.CodeInternal, errors.New("jwt secret shorter than 32 bytes"), "Erro interno. Tente novamente em instantes.")
+		return nil, domain.Wrap(domain.CodeInternal, errors.New("jwt secret shorter than 32 bytes"), "Erro interno. Tente novamente em instantes.")
 	}
-	var claims jwt.RegisteredClaims
+	var claims sessionClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return a.cfg.JWTSecret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
@@ -79,10 +112,13 @@ func (a *Accounts) parseSession(token string) (string, error) {
 		jwt.WithIssuer(jwtIssuer),
 		jwt.WithTimeFunc(a.cfg.Now),
 	)
-	if err != nil || claims.Subject == "" {
-		return "", domain.Wrap(domain.CodeUnauthorized, err, msgSessionInvalid)
+	if err == nil && (claims.Subject == "" || claims.ID == "") {
+		err = errors.New("session without subject or id") // issued before sign-out existed
 	}
-	return claims.Subject, nil
+	if err != nil {
+		return nil, domain.Wrap(domain.CodeUnauthorized, err, msgSessionInvalid)
+	}
+	return &claims, nil
 }
 
 func (a *Accounts) authenticateToken(ctx context.Context, secret string) (*domain.User, error) {
@@ -103,7 +139,24 @@ func (a *Accounts) authenticateToken(ctx context.Context, secret string) (*domai
 	if err := a.apiAllowed(u); err != nil {
 		return nil, err
 	}
+	a.touchToken(ctx, t)
 	return u, nil
+}
+
+// tokenTouchEvery is how stale a token's last use may get before a request
+// records it again: at most one write a minute per token, not one per request.
+const tokenTouchEvery = time.Minute
+
+// touchToken records the token's use when the stored one is older than
+// tokenTouchEvery. A failure is logged: it must not refuse the request.
+func (a *Accounts) touchToken(ctx context.Context, t *domain.APIToken) {
+	now := a.cfg.Now().UTC()
+	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < tokenTouchEvery {
+		return
+	}
+	if err := a.tokens.TouchToken(ctx, t.ID, now); err != nil {
+		a.log.Warn("record api token use", "token", t.ID, "err", err)
+	}
 }
 
 // activeUser loads a user and refuses a missing or deactivated one.

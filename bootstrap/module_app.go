@@ -41,7 +41,7 @@ func newMetrics(db *postgres.DB, q domain.JobQueue, log *slog.Logger) *web.Metri
 	})
 }
 
-func newAccounts(cfg Config, users domain.UserRepository, tokens domain.TokenRepository, audit domain.AuditLog, log *slog.Logger) (*application.Accounts, error) {
+func newAccounts(cfg Config, users domain.UserRepository, tokens *postgres.DB, audit domain.AuditLog, log *slog.Logger) (*application.Accounts, error) {
 	secret, err := jwtSecret(cfg)
 	if err != nil {
 		return nil, err

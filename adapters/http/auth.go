@@ -102,6 +102,18 @@ func (s *Server) handleLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 	})
 }
 
+// handleAPILogout ends the session of the Bearer session token at once, on
+// every server: POST /api/v1/auth/logout → 204. The token is refused from
+// then on; 400 for an API token (revoke those in the settings).
+func (s *Server) handleAPILogout(w nethttp.ResponseWriter, r *nethttp.Request) {
+	token, _ := bearerToken(r)
+	if err := s.accounts.Logout(r.Context(), token); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.WriteHeader(nethttp.StatusNoContent)
+}
+
 // allowLogin applies the login limiter, answering 429 when the key is over
 // its limit.
 func (s *Server) allowLogin(w nethttp.ResponseWriter, r *nethttp.Request, key string) bool {

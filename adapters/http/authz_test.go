@@ -71,6 +71,7 @@ var authzTable = map[string]routeCase{
 	"GET /metrics":                       {"/metrics", publicPage},
 	"POST /api/v1/auth/register":         {"/api/v1/auth/register", want{anon: 400, owner: 400, other: 400, admin: 400}},
 	"POST /api/v1/auth/login":            {"/api/v1/auth/login", want{anon: 400, owner: 400, other: 400, admin: 400}},
+	"POST /api/v1/auth/logout":           {"/api/v1/auth/logout", want{anon: 401, owner: 204, other: 204, admin: 204}},
 	"POST /api/v1/statements":            {"/api/v1/statements", want{anon: 401, owner: 415, other: 415, admin: 415}},
 	"GET /api/v1/jobs":                   {"/api/v1/jobs", userAPI},
 	"GET /api/v1/jobs/{id}":              {"/api/v1/jobs/{job}", ownedAPI},

@@ -23,7 +23,9 @@ type memStore struct {
 	txs    map[string][]domain.StoredTransaction // by job id
 	audit  []domain.AuditEvent
 	seq    int
-	fail   error // when set, every job repository call returns it
+	// revoked are the signed-out sessions: jti → expiry.
+	revoked map[string]time.Time
+	fail    error // when set, every job repository call returns it
 }
 
 func newMemStore() *memStore {
@@ -144,6 +146,48 @@ func (m *memStore) RevokeToken(_ context.Context, userID, id string, at time.Tim
 	}
 	t.RevokedAt = &at
 	return nil
+}
+
+func (m *memStore) TouchToken(_ context.Context, id string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, t := range m.tokens {
+		if t.ID == id {
+			t.LastUsedAt = &at
+			return nil
+		}
+	}
+	return domain.ErrNotFound
+}
+
+func (m *memStore) RevokeSession(_ context.Context, jti, _ string, expiresAt time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.revoked == nil {
+		m.revoked = map[string]time.Time{}
+	}
+	m.revoked[jti] = expiresAt
+	return nil
+}
+
+func (m *memStore) SessionRevoked(_ context.Context, jti string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.revoked[jti]
+	return ok, nil
+}
+
+func (m *memStore) PurgeRevokedSessions(_ context.Context, before time.Time) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for jti, exp := range m.revoked {
+		if exp.Before(before) {
+			delete(m.revoked, jti)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // AuditLog.

@@ -101,8 +101,15 @@ func (s *Server) handleSignupSubmit(w nethttp.ResponseWriter, r *nethttp.Request
 }
 
 // handleLogout ends the browser session: POST /logout → 303 to /login. The
-// cookie is cleared; the JWT inside it dies with its expiry.
+// session is revoked on the server, so the JWT in the cookie is refused
+// everywhere from now on, then the cookie is cleared. When the store is
+// down the error page says so and the cookie stays, so the visitor can
+// try again rather than believe the session ended.
 func (s *Server) handleLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
+	if err := s.accounts.Logout(r.Context(), sessionToken(r.Context())); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	clearSession(w, r)
 	nethttp.Redirect(w, r, "/login", nethttp.StatusSeeOther)
 }

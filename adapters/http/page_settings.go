@@ -89,19 +89,22 @@ func (s *Server) handleProfileSubmit(w nethttp.ResponseWriter, r *nethttp.Reques
 
 // handlePasswordSubmit changes the password after checking the current one:
 // POST /settings/password (current_password, new_password,
-// new_password_confirm).
+// new_password_confirm). Every other session of the user ends; this one
+// gets a fresh session cookie and stays signed in.
 func (s *Server) handlePasswordSubmit(w nethttp.ResponseWriter, r *nethttp.Request) {
 	next := r.PostFormValue("new_password")
+	var fresh string
 	var err error
 	if next != r.PostFormValue("new_password_confirm") {
 		err = domain.Errorf(domain.CodeInvalid, "As senhas novas não conferem: digite a mesma senha nos dois campos.")
 	} else {
-		err = s.accounts.ChangePassword(r.Context(), User(r.Context()).ID, r.PostFormValue("current_password"), next)
+		fresh, err = s.accounts.ChangePassword(r.Context(), User(r.Context()).ID, r.PostFormValue("current_password"), next)
 	}
 	if err != nil {
 		s.settingsFailed(w, r, err, func(v *settingsPage, msg string) { v.PasswordError = msg })
 		return
 	}
+	setSession(w, r, fresh)
 	nethttp.Redirect(w, r, "/settings?ok=password", nethttp.StatusSeeOther)
 }
 

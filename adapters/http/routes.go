@@ -33,6 +33,7 @@ func (s *Server) routes() *mux.Router {
 	}
 	api("/auth/register", nethttp.HandlerFunc(s.handleRegister)).Methods(nethttp.MethodPost)
 	api("/auth/login", nethttp.HandlerFunc(s.handleLogin)).Methods(nethttp.MethodPost)
+	api("/auth/logout", s.requireUser(s.handleAPILogout)).Methods(nethttp.MethodPost)
 	api("/statements", s.requireUser(s.handleStatementUpload)).Methods(nethttp.MethodPost)
 	api("/jobs", s.requireUser(s.handleJobList)).Methods(nethttp.MethodGet)
 	api("/jobs/{id}", s.requireUser(s.handleJobGet)).Methods(nethttp.MethodGet)
