@@ -190,10 +190,15 @@ func (a *Accounts) Login(ctx context.Context, in LoginInput) (string, *domain.Us
 	if err != nil {
 		return "", nil, err
 	}
+	oldHash := u.PasswordHash
 	a.upgradeHash(u, in.Password)
+	newHash := ""
+	if u.PasswordHash != oldHash {
+		newHash = u.PasswordHash
+	}
 	now := a.cfg.Now().UTC()
 	u.LastLogin = &now
-	if err := a.users.UpdateUser(ctx, u); err != nil {
+	if err := a.users.RecordLogin(ctx, u.ID, now, oldHash, newHash); err != nil {
 		a.log.Warn("record last login", "user", u.ID, "err", err)
 	}
 	a.record(ctx, domain.AuditEvent{ActorID: u.ID, Action: "auth.login", TargetID: u.ID, IP: in.IP})
@@ -230,7 +235,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, userID, oldPassword, newP
 }
 
 // upgradeHash rehashes the password just verified when its stored hash was
-// made with weaker parameters than the current ones; the caller stores u.
+// made with weaker parameters than the current ones; the caller stores it.
 // A failure keeps the old hash, which still verifies.
 func (a *Accounts) upgradeHash(u *domain.User, password string) {
 	if !hashOutdated(u.PasswordHash, a.argon) {

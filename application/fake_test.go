@@ -105,6 +105,24 @@ func (r *fakeUsers) UpdateUser(_ context.Context, u *domain.User) error {
 	return nil
 }
 
+func (r *fakeUsers) RecordLogin(_ context.Context, id string, at time.Time, oldHash, newHash string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return r.err
+	}
+	u, ok := r.byID[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	u.LastLogin = &at
+	if newHash != "" && u.PasswordHash == oldHash {
+		u.PasswordHash = newHash
+	}
+	r.byID[id] = u
+	return nil
+}
+
 func (r *fakeUsers) CountUsers(context.Context) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

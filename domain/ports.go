@@ -13,6 +13,10 @@ type UserRepository interface {
 	GetUser(ctx context.Context, id string) (*User, error)
 	GetUserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
+	// RecordLogin sets the user's last sign-in time and, when newHash is not
+	// "", replaces the password hash only if it still equals oldHash (a
+	// password changed meanwhile is never overwritten).
+	RecordLogin(ctx context.Context, id string, at time.Time, oldHash, newHash string) error
 	CountUsers(ctx context.Context) (int, error)
 }
 

@@ -94,6 +94,20 @@ func (m *memStore) UpdateUser(_ context.Context, u *domain.User) error {
 	return nil
 }
 
+func (m *memStore) RecordLogin(_ context.Context, id string, at time.Time, oldHash, newHash string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, ok := m.users[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	u.LastLogin = &at
+	if newHash != "" && u.PasswordHash == oldHash {
+		u.PasswordHash = newHash
+	}
+	return nil
+}
+
 func (m *memStore) CountUsers(context.Context) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

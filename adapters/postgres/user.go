@@ -94,6 +94,24 @@ func (db *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	return affectedOne(res, "update user")
 }
 
+// RecordLogin updates only last_login and, when the stored hash is still
+// oldHash, the upgraded password hash: a narrow update, so a sign-in that
+// raced a password change cannot put the old hash back.
+func (db *DB) RecordLogin(ctx context.Context, id string, at time.Time, oldHash, newHash string) error {
+	if !validID(id) {
+		return errNotFound(fmt.Errorf("user id %q", id))
+	}
+	q := db.bun.NewUpdate().Table("users").Set("last_login = ?", at.UTC()).Where("id = ?", id)
+	if newHash != "" {
+		q = q.Set("password_hash = CASE WHEN password_hash = ? THEN ? ELSE password_hash END", oldHash, newHash)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("record login: %w", err)
+	}
+	return affectedOne(res, "record login")
+}
+
 // CountUsers counts all users (the first one becomes admin).
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	n, err := db.bun.NewSelect().Model((*userRow)(nil)).Count(ctx)
