@@ -28,6 +28,8 @@ func newLoginLimiter(c *goredis.Client) web.Limiter {
 
 type redisLimiter struct{ l *bfredis.RateLimiter }
 
+func (r redisLimiter) Reset(ctx context.Context, key string) error { return r.l.Reset(ctx, key) }
+
 func (r redisLimiter) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
 	ok, err := r.l.Allow(ctx, key, loginAttempts, loginWindow)
 	if !ok {

@@ -83,7 +83,8 @@ func (s *Server) handleLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	ip := s.clientIP(r)
-	if !s.allowLogin(w, r, ip+"|"+domain.NormalizeEmail(req.Email)) {
+	key := ip + "|" + domain.NormalizeEmail(req.Email)
+	if !s.allowLogin(w, r, key) {
 		return
 	}
 	token, u, err := s.accounts.Login(r.Context(), application.LoginInput{
@@ -95,6 +96,7 @@ func (s *Server) handleLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	s.loginSucceeded(r, key)
 	writeJSON(w, nethttp.StatusOK, map[string]any{
 		"token":      token,
 		"token_type": "Bearer",
@@ -122,6 +124,17 @@ func (s *Server) allowLogin(w nethttp.ResponseWriter, r *nethttp.Request, key st
 	}
 	writeError(w, r, nethttp.StatusTooManyRequests, domain.CodeQuota, msgTooManyLogins)
 	return false
+}
+
+// loginSucceeded clears the key's attempts, so only failures count.
+func (s *Server) loginSucceeded(r *nethttp.Request, key string) {
+	if s.limiter == nil {
+		return
+	}
+	if err := s.limiter.Reset(r.Context(), key); err != nil {
+		s.log.WarnContext(r.Context(), "login limiter reset failed",
+			slog.String("request_id", RequestID(r.Context())), slog.Any("error", err))
+	}
 }
 
 // loginAllowed records a sign-in attempt with the limiter and reports

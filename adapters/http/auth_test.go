@@ -115,6 +115,25 @@ func (l *fakeLimiter) Allow(_ context.Context, key string) (bool, time.Duration,
 	return l.seen[key] <= l.max, 90 * time.Second, nil
 }
 
+func (l *fakeLimiter) Reset(_ context.Context, key string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.seen, key)
+	return nil
+}
+
+func TestLoginRateLimitCountsOnlyFailures(t *testing.T) {
+	lim := &fakeLimiter{max: 2, seen: map[string]int{}}
+	e := newTestEnv(t, func(d *Deps) { d.Limiter = lim })
+	e.user("caio@example.com")
+	good := `{"email":"caio@example.com","password":"senha-forte-123"}`
+	for i := 0; i < 4; i++ {
+		if rec := e.postJSON("/api/v1/auth/login", "", good); rec.Code != nethttp.StatusOK {
+			t.Fatalf("successful sign-in %d got %d: successes must not use up the limit", i+1, rec.Code)
+		}
+	}
+}
+
 func TestLoginRateLimit(t *testing.T) {
 	lim := &fakeLimiter{max: 2, seen: map[string]int{}}
 	e := newTestEnv(t, func(d *Deps) { d.Limiter = lim })

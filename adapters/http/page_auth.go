@@ -43,7 +43,8 @@ func (s *Server) handleLoginSubmit(w nethttp.ResponseWriter, r *nethttp.Request)
 		return
 	}
 	ip := s.clientIP(r)
-	if !s.loginAllowed(w, r, ip+"|"+domain.NormalizeEmail(email)) {
+	key := ip + "|" + domain.NormalizeEmail(email)
+	if !s.loginAllowed(w, r, key) {
 		view.Error = msgTooManyLogins
 		s.renderAuth(w, r, nethttp.StatusTooManyRequests, tplLogin, view)
 		return
@@ -54,6 +55,7 @@ func (s *Server) handleLoginSubmit(w nethttp.ResponseWriter, r *nethttp.Request)
 		s.renderAuth(w, r, statusOf(domain.ErrorCode(err)), tplLogin, view)
 		return
 	}
+	s.loginSucceeded(r, key)
 	setSession(w, r, token)
 	nethttp.Redirect(w, r, view.Next, nethttp.StatusSeeOther)
 }

@@ -155,6 +155,8 @@ func (denyLimiter) Allow(context.Context, string) (bool, time.Duration, error) {
 	return false, 90 * time.Second, nil
 }
 
+func (denyLimiter) Reset(context.Context, string) error { return nil }
+
 func TestLoginRateLimitedPage(t *testing.T) {
 	e := newPageEnv(t, func(d *Deps) { d.Limiter = denyLimiter{} })
 	b := e.browser()

@@ -24,6 +24,9 @@ type Limiter interface {
 	// Allow records one attempt for key and reports whether it is within the
 	// limit; when it is not, retryAfter says when to try again (0 = unknown).
 	Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error)
+	// Reset forgets the attempts of key: called after a successful sign-in,
+	// so that only failed attempts count toward the limit.
+	Reset(ctx context.Context, key string) error
 }
 
 // Deps are what the HTTP adapter needs. Accounts and Jobs are required; the

@@ -48,6 +48,14 @@ func (l *Limiter) Allow(_ context.Context, key string) (bool, time.Duration, err
 	return true, 0, nil
 }
 
+// Reset forgets key's attempts.
+func (l *Limiter) Reset(_ context.Context, key string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.windows, key)
+	return nil
+}
+
 // sweep drops finished windows once per window, so memory stays bounded by
 // the keys seen in one window.
 func (l *Limiter) sweep(now time.Time) {

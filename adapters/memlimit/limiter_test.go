@@ -30,4 +30,11 @@ func TestLimiterWindow(t *testing.T) {
 	if len(l.windows) != 1 {
 		t.Fatalf("finished windows must be swept, have %d", len(l.windows))
 	}
+	for i := 0; i < 5; i++ {
+		_, _, _ = l.Allow(ctx, "k")
+	}
+	_ = l.Reset(ctx, "k")
+	if ok, _, _ := l.Allow(ctx, "k"); !ok {
+		t.Fatal("after Reset the key must be allowed again")
+	}
 }
