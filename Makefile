@@ -21,8 +21,9 @@ test: ## all tests (PostgreSQL/Redis/Chromium tests say why they skip when a ser
 test-short: ## unit tests only
 	$(GO) test -short -count=1 $(PKGS)
 
-bench: ## benchmarks (figures go to docs/BENCHMARKS.md)
-	$(GO) test -run '^$$' -bench . -benchmem -count=3 $(PKGS)
+bench: ## benchmarks on one core, then ofxgo side by side (figures go to docs/BENCHMARKS.md; BENCH_LARGE=1 adds 1M transactions)
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count=3 $(PKGS)
+	cd bench/ofxgo && $(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime 3x .
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	bash scripts/fuzz.sh $(FUZZTIME)
