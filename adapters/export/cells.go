@@ -12,7 +12,7 @@ import (
 )
 
 // numberMark is a private-use rune that never appears in exported text (clean
-// removes it). The XLSX writer uses it to tag numeric cells; see xlsx_number.go.
+// removes it), so no text of a statement can pose as a marker of ours.
 const numberMark = '\uE000'
 
 // formulaStarts are the leading characters a spreadsheet may read as the

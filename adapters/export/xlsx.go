@@ -29,8 +29,8 @@ const excelEpochOffset = 25569
 // XLSX writes the workbook accountants download: "Transações" (one row per
 // transaction with real date and number cells), "Resumo" (balances, totals and
 // the reconciliation of each statement) and "Linhas" (every input row that did
-// not become a transaction, with its reason). Sheets are written with
-// excelize's StreamWriter, so memory grows with the output, not with cells.
+// not become a transaction, with its reason). It streams (see
+// xlsx_stream.go): memory holds neither the transactions nor the cells.
 type XLSX struct{}
 
 var _ domain.StreamExporter = XLSX{}

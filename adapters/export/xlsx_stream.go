@@ -227,7 +227,7 @@ func (s *xlsxSink) close() error {
 	if err := writeRowNotes(s.f, s.styles, s.done); err != nil {
 		return fmt.Errorf("rows: %w", err)
 	}
-	z := &numberZip{zw: s.zw, skip: transactionsPart}
+	z := &partZip{zw: s.zw, skip: transactionsPart}
 	s.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z })
 	if err := s.f.Write(io.Discard); err != nil {
 		return err

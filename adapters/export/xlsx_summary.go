@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/bankflow/bankflow/domain"
@@ -11,24 +12,50 @@ import (
 var rowNoteHeader = []string{"Conta", "Linha", "Tipo", "Motivo", "Texto"}
 
 // writeSummary fills "Resumo": one block of label/value rows per statement,
-// with a blank row between blocks.
+// with a blank row between blocks. The sheet is small, so it is written
+// cell by cell: amounts through SetCellDefault, which stores the decimal
+// text as the number cell's value, digit for digit (no float64).
 func writeSummary(f *excelize.File, st styles, stmts []summary) error {
-	sw, err := f.NewStreamWriter(SheetSummary)
-	if err != nil {
+	const sheet = SheetSummary
+	if err := f.SetColWidth(sheet, "A", "A", 28); err != nil {
 		return err
 	}
-	if err := setWidths(sw, 28, 60); err != nil {
+	if err := f.SetColWidth(sheet, "B", "B", 60); err != nil {
 		return err
 	}
 	r := 1
 	put := func(label string, value any) error {
-		err := sw.SetRow("A"+strconv.Itoa(r), []any{excelize.Cell{StyleID: st.label, Value: label}, value})
+		a, b := "A"+strconv.Itoa(r), "B"+strconv.Itoa(r)
 		r++
-		return err
+		if err := f.SetCellStr(sheet, a, label); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sheet, a, a, st.label); err != nil {
+			return err
+		}
+		switch v := value.(type) {
+		case domain.Money:
+			if err := f.SetCellDefault(sheet, b, v.String()); err != nil {
+				return err
+			}
+			return f.SetCellStyle(sheet, b, b, st.money)
+		case int:
+			return f.SetCellInt(sheet, b, int64(v))
+		case wrapped:
+			if err := f.SetCellStr(sheet, b, string(v)); err != nil {
+				return err
+			}
+			return f.SetCellStyle(sheet, b, b, st.wrap)
+		case string:
+			if v == "" {
+				return nil
+			}
+			return f.SetCellStr(sheet, b, v)
+		}
+		return fmt.Errorf("summary value %T", value)
 	}
 	for i := range stmts {
 		s := &stmts[i].st
-		credits, debits := stmts[i].credits, stmts[i].debits
 		rows := []struct {
 			label string
 			value any
@@ -39,10 +66,10 @@ func writeSummary(f *excelize.File, st styles, stmts []summary) error {
 			{"Conta", clean(s.Account.Number)},
 			{"Tipo", accountTypeLabel(s.Account.Type)},
 			{"Período", periodLabel(s.Period)},
-			{"Saldo inicial (R$)", optionalNumber(s.Opening, st.money)},
-			{"Saldo final (R$)", optionalNumber(s.Closing, st.money)},
-			{"Total de créditos (R$)", numberCell(credits, st.money)},
-			{"Total de débitos (R$)", numberCell(debits, st.money)},
+			{"Saldo inicial (R$)", optionalNumber(s.Opening)},
+			{"Saldo final (R$)", optionalNumber(s.Closing)},
+			{"Total de créditos (R$)", stmts[i].credits},
+			{"Total de débitos (R$)", stmts[i].debits},
 			{"Número de lançamentos", stmts[i].count},
 			{"Conciliação", reconLabel(s.Reconciliation)},
 			{"Linhas do arquivo", s.Rows.Total()},
@@ -63,14 +90,17 @@ func writeSummary(f *excelize.File, st styles, stmts []summary) error {
 			}
 		}
 		for _, w := range s.Warnings {
-			if err := put("Aviso", excelize.Cell{StyleID: st.wrap, Value: clean(w)}); err != nil {
+			if err := put("Aviso", wrapped(clean(w))); err != nil {
 				return err
 			}
 		}
 		r++ // blank row between statements
 	}
-	return sw.Flush()
+	return nil
 }
+
+// wrapped is summary text shown with line wrapping.
+type wrapped string
 
 // writeRowNotes fills "Linhas": every input row that did not become a
 // transaction and carries a reason (all rejected rows do).
@@ -109,11 +139,11 @@ func writeRowNotes(f *excelize.File, st styles, stmts []summary) error {
 	return sw.Flush()
 }
 
-func optionalNumber(m domain.OptionalMoney, style int) any {
+func optionalNumber(m domain.OptionalMoney) any {
 	if !m.Valid {
 		return "Não informado"
 	}
-	return numberCell(m.Value, style)
+	return m.Value
 }
 
 func periodLabel(p domain.Period) string {
