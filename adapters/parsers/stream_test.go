@@ -24,7 +24,6 @@ func TestStreamMatchesRead(t *testing.T) {
 		t.Fatalf("only %d test files found", len(files))
 	}
 	e := Default()
-	ctx := context.Background()
 	for _, f := range files {
 		if info, err := os.Stat(f); err != nil || info.IsDir() || filepath.Ext(f) == ".md" || filepath.Ext(f) == ".json" {
 			continue
@@ -34,32 +33,60 @@ func TestStreamMatchesRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := domain.Input{Name: filepath.Base(f), Data: raw}
-			want, wantErr := e.Read(ctx, in)
-			var c domain.Collect
-			err = e.Stream(ctx, in, &c)
-			if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
-				t.Fatalf("stream error %v, read error %v", err, wantErr)
-			}
-			got := c.Statements
-			if err != nil {
-				return
-			}
-			for i := range want {
-				if len(want[i].Transactions) == 0 {
-					want[i].Transactions = nil
-				}
-				if len(want) > 1 {
-					// File-level warnings reach the statements ended after
-					// they were found.
-					got[i].Warnings, want[i].Warnings = nil, nil
-				}
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("stream:\n%+v\nread:\n%+v", got, want)
-			}
+			sameAsRead(t, e, domain.Input{Name: filepath.Base(f), Data: raw})
 		})
 	}
+}
+
+// sameAsRead streams in into a Collect sink and compares with Read.
+func sameAsRead(t *testing.T, e *Engine, in domain.Input) {
+	t.Helper()
+	ctx := context.Background()
+	want, wantErr := e.Read(ctx, in)
+	var c domain.Collect
+	err := e.Stream(ctx, in, &c)
+	if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+		t.Fatalf("stream error %v, read error %v", err, wantErr)
+	}
+	got := c.Statements
+	if err != nil {
+		return
+	}
+	for i := range want {
+		if len(want[i].Transactions) == 0 {
+			want[i].Transactions = nil
+		}
+		if len(want) > 1 {
+			// File-level warnings reach the statements ended after they
+			// were found.
+			got[i].Warnings, want[i].Warnings = nil, nil
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("stream:\n%+v\nread:\n%+v", got, want)
+	}
+}
+
+// FuzzStream holds Stream (shared input, Windows-1252 OFX values decoded one
+// by one, transactions handed on, incremental reconciliation) equal to Read
+// on any input.
+func FuzzStream(f *testing.F) {
+	for _, pattern := range []string{"ofx/testdata/*.ofx", "ofx/testdata/own/*.ofx", "*/testdata/*.csv", "*/testdata/*.txt"} {
+		files, _ := filepath.Glob(pattern)
+		for _, name := range files {
+			raw, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(raw)
+		}
+	}
+	f.Add([]byte("OFXHEADER:100\n<OFX><STMTTRN><DTPOSTED>20240102<TRNAMT>-1,5<MEMO>CART\xc3O \xa0</STMTTRN>"))
+	e := Default()
+	e.noRecover = true
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		sameAsRead(t, e, domain.Input{Name: "fuzz", Data: raw})
+	})
 }
 
 // failSink fails on the n-th transaction, as a full disk would.

@@ -305,7 +305,11 @@ func (b *builder) finishTxn(cut bool) {
 	if cut {
 		end = len(b.src)
 	}
-	raw := func() string { return b.text(compact(b.src[x.start:max(end, x.start)])) }
+	raw := func() string {
+		// compact keeps at most maxNote bytes: decoding more is wasted.
+		src := b.src[x.start:max(end, x.start)]
+		return compact(b.text(src[:min(len(src), maxNote)]))
+	}
 	reject := func(reason string) { s.st.Rows.Count(domain.RowRejected, x.line, reason, raw()) }
 
 	if cut && (x.amountCut || x.postedCut || !x.hasAmount) {
@@ -385,6 +389,9 @@ func (b *builder) text(s string) string {
 	}
 	return s
 }
+
+// maxNote is how much of a raw fragment compact keeps.
+const maxNote = 600
 
 // begin announces a streamed statement to the sink, once.
 func (b *builder) begin(s *stmtState) {

@@ -253,11 +253,13 @@ func (sc *scanner) noteStray(s string) {
 		if !isSpace(s[i]) {
 			sc.stray++
 			if sc.strayText == "" {
+				if sc.undecoded {
+					s = source.Windows1252String(s) // once per file
+				}
 				sc.strayText = trim(s)
 				if len(sc.strayText) > 40 {
 					sc.strayText = sc.strayText[:40]
 				}
-				sc.strayText = sc.decode(sc.strayText)
 			}
 			return
 		}

@@ -204,8 +204,8 @@ func accountType(v string, card bool) domain.AccountType {
 
 // compact collapses the whitespace of a raw OFX fragment for a row note.
 func compact(s string) string {
-	if len(s) > 600 {
-		s = s[:600]
+	if len(s) > maxNote {
+		s = s[:maxNote]
 	}
 	return strings.ToValidUTF8(strings.Join(strings.Fields(s), " "), "")
 }
