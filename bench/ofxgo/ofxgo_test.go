@@ -21,8 +21,8 @@ const transactions = 5000
 type countSink struct{ n int }
 
 func (c *countSink) Begin(context.Context, *domain.Statement) error { return nil }
-func (c *countSink) Add(domain.Transaction) error                  { c.n++; return nil }
-func (c *countSink) End(*domain.Statement) error                   { return nil }
+func (c *countSink) Add(domain.Transaction) error                   { c.n++; return nil }
+func (c *countSink) End(*domain.Statement) error                    { return nil }
 
 // BenchmarkBankflow is the engine as `bankflow convert` runs it: detection,
 // Windows-1252 values decoded as read, transactions streamed, reconciled.
