@@ -147,23 +147,6 @@ func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-// splitLine is the reference splitter splitRow must equal (tests).
-func splitLine(cells []string, text string, delim byte) ([]string, string) {
-	nl := strings.IndexByte(text, '\n')
-	line := text
-	if nl >= 0 {
-		line = text[:nl]
-	}
-	if strings.IndexByte(line, '"') >= 0 {
-		return splitQuoted(cells, text, delim)
-	}
-	cells = splitPlain(cells, line, delim)
-	if nl < 0 {
-		return cells, ""
-	}
-	return cells, text[nl+1:]
-}
-
 // rowsOf yields the rows of text one at a time, as readGrid splits them,
 // without building the grid: the slice handed to yield is reused for the
 // next row.
@@ -206,19 +189,6 @@ func headGrid(text string, delim byte) [][]string {
 		}
 	}
 	return rows
-}
-
-// splitPlain splits a line without quotes.
-func splitPlain(cells []string, line string, delim byte) []string {
-	line = strings.TrimSuffix(line, "\r")
-	for {
-		i := strings.IndexByte(line, delim)
-		if i < 0 {
-			return append(cells, strings.TrimSpace(line))
-		}
-		cells = append(cells, strings.TrimSpace(line[:i]))
-		line = line[i+1:]
-	}
 }
 
 // splitQuoted reads one record that holds quotes, possibly over several
