@@ -44,6 +44,9 @@ func appOptions(cfg Config) ([]fx.Option, error) {
 	if cfg.Role == RoleWeb || cfg.Role == RoleAll {
 		opts = append(opts, httpModule)
 	}
+	if cfg.Mail.SMTPEnabled() {
+		opts = append(opts, resetMailModule)
+	}
 	if cfg.Role == RoleWorker || cfg.Role == RoleAll {
 		opts = append(opts, workerModule)
 		if cfg.Mail.IMAPEnabled() || cfg.Mail.SMTPEnabled() {

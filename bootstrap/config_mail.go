@@ -15,8 +15,12 @@ import (
 // MailConfig is e-mail ingestion (IMAP) and sending (SMTP); each is off
 // when unset.
 type MailConfig struct {
-	IMAPURL      string // IMAP_URL, or built from IMAP_HOST/PORT/USER/PASSWORD/TLS
-	IMAPPoll     time.Duration
+	IMAPURL  string // IMAP_URL, or built from IMAP_HOST/PORT/USER/PASSWORD/TLS
+	IMAPPoll time.Duration
+	// ClaimLease is how long a message claimed by an instance that then
+	// died (BANKFLOW_EMAIL_CLAIM_LEASE, default 10m) waits before another
+	// instance, or this one restarted, takes it over.
+	ClaimLease   time.Duration
 	SMTPURL      string
 	SMTPFrom     string
 	InboxAddress string // BANKFLOW_INBOX_ADDRESS, e.g. extratos@bankflow.com.br
@@ -31,6 +35,7 @@ func (m MailConfig) SMTPEnabled() bool { return m.SMTPURL != "" }
 
 // loadMailConfig reads IMAP_URL (or IMAP_HOST, IMAP_PORT, IMAP_USER,
 // IMAP_PASSWORD, IMAP_TLS=starttls|tls|none), IMAP_POLL_INTERVAL,
+// BANKFLOW_EMAIL_CLAIM_LEASE,
 // SMTP_URL, SMTP_FROM, BANKFLOW_INBOX_ADDRESS and BANKFLOW_PUBLIC_URL.
 func loadMailConfig(m *MailConfig, get func(string, string) string) error {
 	var errs []error
@@ -59,6 +64,9 @@ func loadMailConfig(m *MailConfig, get func(string, string) string) error {
 	var err error
 	if m.IMAPPoll, err = durationEnv(get("IMAP_POLL_INTERVAL", "30s")); err != nil {
 		errs = append(errs, fmt.Errorf("IMAP_POLL_INTERVAL: %w", err))
+	}
+	if m.ClaimLease, err = durationEnv(get("BANKFLOW_EMAIL_CLAIM_LEASE", "10m")); err != nil || m.ClaimLease < time.Second {
+		errs = append(errs, fmt.Errorf("BANKFLOW_EMAIL_CLAIM_LEASE: want a duration of at least 1s (%v)", err))
 	}
 	m.SMTPURL, m.SMTPFrom = get("SMTP_URL", ""), get("SMTP_FROM", "")
 	if m.SMTPURL != "" {

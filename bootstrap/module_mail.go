@@ -22,6 +22,21 @@ var mailModule = fx.Module("mail",
 	fx.Invoke(func(r *notifierRelay, m *application.Mailbox) { r.target.Store(m) }),
 )
 
+// resetMailModule e-mails admin-issued password reset links (Admin takes
+// an optional application.ResetMailer). It is added whenever SMTP_URL is
+// set, on every role: the admin pages run on web nodes.
+var resetMailModule = fx.Module("reset-mail",
+	fx.Provide(newResetMailer),
+)
+
+func newResetMailer(cfg Config) (application.ResetMailer, error) {
+	s, err := mail.NewSender(mail.Config{URL: cfg.Mail.SMTPURL, From: cfg.Mail.SMTPFrom})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // notifierRelay breaks the cycle Jobs → Notifier → Mailbox → Jobs: Jobs
 // gets the relay, the relay gets the Mailbox once both exist.
 type notifierRelay struct {
@@ -59,6 +74,6 @@ func newMailbox(cfg Config, jobs *application.Jobs, db *postgres.DB, files domai
 	return application.NewMailbox(application.MailboxDeps{
 		Jobs: jobs, JobRepo: db, Users: db, Inbox: db, Senders: db, Emails: db, Files: files, Audit: db,
 		Mailer: mailer, Notifier: notifier, InboxAddress: cfg.Mail.InboxAddress,
-		MaxAttachmentBytes: cfg.MaxUploadBytes, Now: time.Now, Log: log,
+		MaxAttachmentBytes: cfg.MaxUploadBytes, ClaimLease: cfg.Mail.ClaimLease, Now: time.Now, Log: log,
 	}), nil
 }

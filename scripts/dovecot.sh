@@ -12,13 +12,16 @@
 # DOVECOT_DIR holds config, state, log and mail (default: a new temp dir,
 # printed by start; give the same DOVECOT_DIR to the other commands).
 # DOVECOT_PORT is the loopback IMAP port (default 10143). DOVECOT_USER is
-# the non-root system user the server runs as (default dovetest).
+# the non-root system user the server runs as (default dovetest as root,
+# else the calling user).
 set -euo pipefail
 
 cmd=${1:-}
 shift || true
 PORT=${DOVECOT_PORT:-10143}
-RUNAS=${DOVECOT_USER:-dovetest}
+# As root the server runs as dovetest (created when missing); otherwise as
+# the calling user.
+if [ "$(id -u)" = 0 ]; then RUNAS=${DOVECOT_USER:-dovetest}; else RUNAS=${DOVECOT_USER:-$(id -un)}; fi
 ACCT=acct
 
 die() { echo "dovecot.sh: $*" >&2; exit 1; }
@@ -136,7 +139,12 @@ start)
   # The server's user must reach the directory: open the path to it.
   chmod 755 "$D"
   chown -R "$RUNAS:$RUNAS" "$D"
-  as dovecot -c "$D/dovecot.conf"
+  # The master daemonizes: keep it off our stdout/stderr, or a caller
+  # reading them to the end (a test) waits for the server to exit.
+  if ! as dovecot -c "$D/dovecot.conf" </dev/null >"$D/start.out" 2>&1; then
+    cat "$D/start.out" >&2
+    die "dovecot did not start"
+  fi
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
       echo "$D"
