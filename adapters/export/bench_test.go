@@ -8,6 +8,7 @@ import (
 
 	"github.com/bankflow/bankflow/adapters/export"
 	"github.com/bankflow/bankflow/domain"
+	"github.com/bankflow/bankflow/internal/benchgen"
 )
 
 // generated builds a statement of n transactions with Brazilian text and
@@ -52,12 +53,16 @@ func BenchmarkExportXLSX(b *testing.B) {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			b.ReportAllocs()
 			var out countingWriter
+			meter := benchgen.Start()
+			cpu := benchgen.StartCPU()
 			for b.Loop() {
 				out.n = 0
 				if err := export.NewXLSX().Export(&out, stmts); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.Report(b, 0)
+			b.ReportMetric(meter.Stop(), "peak-MiB")
 			b.ReportMetric(float64(out.n), "bytes/output")
 		})
 	}
@@ -68,11 +73,13 @@ func BenchmarkExportOthers(b *testing.B) {
 	for _, e := range []domain.Exporter{export.NewCSV(), export.NewOFX(), export.NewJSON()} {
 		b.Run(string(e.Format())+"-10k", func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := benchgen.StartCPU()
 			for b.Loop() {
 				if err := e.Export(io.Discard, stmts); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.Report(b, 0)
 		})
 	}
 }

@@ -31,12 +31,14 @@ func BenchmarkBankflow(b *testing.B) {
 	e := parsers.Default()
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
+	cpu := benchgen.StartCPU()
 	for b.Loop() {
 		var c countSink
 		if err := e.Stream(context.Background(), domain.Input{Name: "b.ofx", Data: raw}, &c); err != nil || c.n != transactions {
 			b.Fatalf("stream: %v (%d)", err, c.n)
 		}
 	}
+	cpu.Report(b, int64(len(raw)))
 }
 
 // BenchmarkOfxgo parses the same file with ofxgo behind a Windows-1252
@@ -45,6 +47,7 @@ func BenchmarkOfxgo(b *testing.B) {
 	raw := benchgen.OFX(transactions)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
+	cpu := benchgen.StartCPU()
 	for b.Loop() {
 		resp, err := ofxgo.ParseResponse(charmap.Windows1252.NewDecoder().Reader(bytes.NewReader(raw)))
 		if err != nil {
@@ -54,6 +57,7 @@ func BenchmarkOfxgo(b *testing.B) {
 			b.Fatalf("ofxgo read %d transactions, want %d", n, transactions)
 		}
 	}
+	cpu.Report(b, int64(len(raw)))
 }
 
 func transactionsOf(resp *ofxgo.Response) int {

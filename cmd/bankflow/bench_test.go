@@ -35,6 +35,7 @@ func BenchmarkOFXToXLSX(b *testing.B) {
 			b.ReportAllocs()
 			var out countingWriter
 			meter := benchgen.Start()
+			cpu := benchgen.StartCPU()
 			for b.Loop() {
 				out.n = 0
 				done, err := engine.Convert(ctx, domain.Input{Name: "bench.ofx", Data: raw}, &out, domain.ExportXLSX)
@@ -42,6 +43,7 @@ func BenchmarkOFXToXLSX(b *testing.B) {
 					b.Fatalf("convert: %v", err)
 				}
 			}
+			cpu.Report(b, int64(len(raw)))
 			b.ReportMetric(meter.Stop(), "peak-MiB")
 			b.ReportMetric(float64(out.n), "bytes/output")
 		})

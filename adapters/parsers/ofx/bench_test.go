@@ -24,16 +24,19 @@ func BenchmarkParseOFX(b *testing.B) {
 		s := source.NewSample("bench.ofx", "", raw)
 		b.SetBytes(int64(len(raw)))
 		b.ReportAllocs()
+		cpu := benchgen.StartCPU()
 		for b.Loop() {
 			stmts, err := New().Parse(ctx, s)
 			if err != nil || len(stmts[0].Transactions) != 5000 {
 				b.Fatalf("err=%v", err)
 			}
 		}
+		cpu.Report(b, int64(len(raw)))
 	})
 	b.Run("sniff+stream", func(b *testing.B) {
 		b.SetBytes(int64(len(raw)))
 		b.ReportAllocs()
+		cpu := benchgen.StartCPU()
 		for b.Loop() {
 			s := source.NewSharedSample("bench.ofx", "", raw)
 			var n countSink
@@ -41,16 +44,19 @@ func BenchmarkParseOFX(b *testing.B) {
 				b.Fatalf("err=%v n=%d", err, n.txs)
 			}
 		}
+		cpu.Report(b, int64(len(raw)))
 	})
 	b.Run("sniff+parse", func(b *testing.B) {
 		b.SetBytes(int64(len(raw)))
 		b.ReportAllocs()
+		cpu := benchgen.StartCPU()
 		for b.Loop() {
 			s := source.NewSample("bench.ofx", "", raw)
 			if _, err := New().Parse(ctx, s); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.Report(b, int64(len(raw)))
 	})
 }
 

@@ -98,18 +98,21 @@ func BenchmarkParseCSV(b *testing.B) {
 		p := best(b, s)
 		b.SetBytes(int64(len(raw)))
 		b.ReportAllocs()
+		cpu := benchgen.StartCPU()
 		for b.Loop() {
 			stmts, err := p.Parse(context.Background(), s)
 			if err != nil || len(stmts[0].Transactions) != 10_000 {
 				b.Fatalf("parse: %v", err)
 			}
 		}
+		cpu.Report(b, int64(len(raw)))
 	})
 	win := benchgen.BradescoCSV(10_000) // the same file in Windows-1252, without the BOM
 	b.Run("cp1252/sniff+stream", func(b *testing.B) {
 		p := best(b, source.NewSample("bradesco.csv", "", win))
 		b.SetBytes(int64(len(win)))
 		b.ReportAllocs()
+		cpu := benchgen.StartCPU()
 		for b.Loop() {
 			var n countSink
 			err := p.(source.Streamer).Stream(context.Background(), source.NewSharedSample("bradesco.csv", "", win), &n)
@@ -117,6 +120,7 @@ func BenchmarkParseCSV(b *testing.B) {
 				b.Fatalf("stream: %v (%d)", err, n.txs)
 			}
 		}
+		cpu.Report(b, int64(len(win)))
 	})
 }
 
@@ -131,9 +135,11 @@ func BenchmarkDetectCSV(b *testing.B) {
 	s := source.NewSample("bradesco.csv", "", bradescoFile(10_000))
 	parsers := Parsers()
 	b.ReportAllocs()
+	cpu := benchgen.StartCPU()
 	for b.Loop() {
 		for _, p := range parsers {
 			p.Detect(s)
 		}
 	}
+	cpu.Report(b, 0)
 }
