@@ -24,7 +24,7 @@ func ParseGrid(ctx context.Context, s *source.Sample, grid [][]string, format do
 	if !ok {
 		return nil, errUnknownLayout()
 	}
-	r, err := parseWith(ctx, d.lay, d.m, s, grid, rowsOfGrid(grid), format, nil)
+	r, err := parseWith(ctx, d.lay, d.m, s, grid, rowsOfGrid(grid), len(grid), format, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +68,10 @@ type run struct {
 }
 
 // parseWith reads a table with the layout found by detection: head is its
-// top (as headGrid reads it), all yields every row from the first.
+// top (as headGrid reads it), all yields every row from the first, rowsHint
+// is about how many rows there are.
 func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head [][]string, all iter.Seq[[]string],
-	format domain.Format, sink domain.StatementSink) (*run, error) {
+	rowsHint int, format domain.Format, sink domain.StatementSink) (*run, error) {
 	r := &run{lay: lay, cols: m.cols, money: m.cols.moneyColumns(), ctx: ctx, sink: sink}
 	r.st = domain.Statement{
 		Bank:    lay.bank,
@@ -91,9 +92,9 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head 
 		r.st.Rows.Count(domain.RowHeader, m.header+1, "", "")
 		first = m.header + 1
 	}
-	body := r.settle(all, first)
+	r.settle(all, first)
 	if sink == nil {
-		r.st.Transactions = make([]domain.Transaction, 0, body)
+		r.st.Transactions = make([]domain.Transaction, 0, max(rowsHint-first, 0))
 	}
 	i := 0
 	for row := range all {
@@ -116,12 +117,16 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head 
 
 // settle fixes the conventions of the whole table before reading it: date
 // order and decimal mark from every value of their columns (unless the
-// layout fixes them), and whether the sign column really holds signs. It
-// returns the number of body rows.
-func (r *run) settle(all iter.Seq[[]string], first int) int {
+// layout fixes them), and whether the sign column really holds signs. A
+// layout that fixes both and has no sign column needs no first pass.
+func (r *run) settle(all iter.Seq[[]string], first int) {
+	r.order, r.style = r.lay.order, r.lay.style
+	needDates, needMoney := !r.lay.fixedOrder, r.lay.style == domain.StyleAuto
+	if !needDates && !needMoney && r.cols.sign < 0 {
+		return
+	}
 	var dates domain.DateOrderVote
 	var money domain.NumberStyleVote
-	needDates, needMoney := !r.lay.fixedOrder, r.lay.style == domain.StyleAuto
 	lastDate := ""
 	signs, good := 0, 0
 	i := 0
@@ -148,17 +153,15 @@ func (r *run) settle(all iter.Seq[[]string], first int) int {
 			}
 		}
 	}
-	r.order, r.style = r.lay.order, r.lay.style
-	if !r.lay.fixedOrder {
+	if needDates {
 		r.order = dates.Order()
 	}
-	if r.style == domain.StyleAuto {
+	if needMoney {
 		r.style = money.Style()
 	}
 	if r.cols.sign >= 0 && (signs == 0 || good*10 < signs*8) {
 		r.cols.sign = -1 // a "Tipo" column of categories, not of signs
 	}
-	return max(i-first, 0)
 }
 
 // push records a transaction: the held one is handed on, t is held.

@@ -2,6 +2,7 @@ package table
 
 import (
 	"context"
+	"strings"
 
 	"github.com/bankflow/bankflow/adapters/parsers/source"
 	"github.com/bankflow/bankflow/domain"
@@ -80,5 +81,9 @@ func (p *Parser) read(ctx context.Context, s *source.Sample, sink domain.Stateme
 		return nil, domain.Errorf(domain.CodeUnsupported,
 			"O arquivo não tem o layout %s: o cabeçalho esperado não aparece nas primeiras %d linhas.", p.Name(), headerScan)
 	}
-	return parseWith(ctx, p.lay, m, s, head, all, domain.FormatCSV, sink)
+	rows := 0
+	if sink == nil {
+		rows = strings.Count(s.Text, "\n") + 1
+	}
+	return parseWith(ctx, p.lay, m, s, head, all, rows, domain.FormatCSV, sink)
 }
