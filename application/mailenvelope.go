@@ -61,9 +61,7 @@ func readEnvelope(raw []byte) *envelope {
 	}
 	for _, k := range []string{"To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To"} {
 		for _, v := range h.Values(k) {
-			for _, a := range addresses(v) {
-				env.Recipients = append(env.Recipients, a)
-			}
+			env.Recipients = append(env.Recipients, addresses(v)...)
 		}
 	}
 	return env
