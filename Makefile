@@ -23,7 +23,7 @@ test-short: ## unit tests only
 
 bench: ## benchmarks on one core, then ofxgo side by side (figures go to docs/BENCHMARKS.md; BENCH_LARGE=1 adds 1M transactions)
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count=3 $(PKGS)
-	cd bench/ofxgo && $(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime 3x .
+	cd bench/ofxgo && $(GO) test -run '^$$' -bench Bankflow -benchmem -cpu 1 . && $(GO) test -run '^$$' -bench Ofxgo -benchmem -cpu 1 -benchtime 3x .
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	bash scripts/fuzz.sh $(FUZZTIME)

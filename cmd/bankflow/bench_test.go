@@ -19,8 +19,9 @@ func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); re
 // BenchmarkOFXToXLSX converts a generated cp1252 OFX file to the workbook
 // as `bankflow convert --to xlsx` does (detection, streamed parsing,
 // incremental reconciliation, streamed workbook), the file already in
-// memory. peak-MiB is the most memory the Go runtime held meanwhile, the
-// input included. BENCH_LARGE=1 adds the 1,000,000-transaction file.
+// memory, under the same soft memory limit. peak-MiB is the most memory the
+// Go runtime held meanwhile, the input included. BENCH_LARGE=1 adds the
+// 1,000,000-transaction file.
 func BenchmarkOFXToXLSX(b *testing.B) {
 	sizes := []int{100_000}
 	if os.Getenv("BENCH_LARGE") != "" {
@@ -33,6 +34,7 @@ func BenchmarkOFXToXLSX(b *testing.B) {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
+			defer limitMemory(int64(len(raw)))() // as convert does per file
 			var out countingWriter
 			meter := benchgen.Start()
 			cpu := benchgen.StartCPU()
