@@ -228,6 +228,11 @@ func (c *converter) target(input string) (string, error) {
 // writeFile streams the export of in next to its final name and renames it
 // into place, so a failed export never leaves a half-written file.
 func (c *converter) writeFile(ctx context.Context, target string, in domain.Input) ([]application.Converted, error) {
+	if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() {
+		// A device or pipe (-o /dev/null, a FIFO): write into it, never
+		// rename over it — as root that would replace /dev/null itself.
+		return c.writeSpecial(ctx, target, in)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
 		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar em "+filepath.Dir(target)+".")
@@ -248,6 +253,20 @@ func (c *converter) writeFile(ctx context.Context, target string, in domain.Inpu
 		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar "+target+".")
 	}
 	return done, nil
+}
+
+// writeSpecial streams the export straight into an existing non-regular
+// file such as /dev/null or a named pipe.
+func (c *converter) writeSpecial(ctx context.Context, target string, in domain.Input) ([]application.Converted, error) {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, domain.Wrap(domain.CodeInvalid, err, "não foi possível gravar "+target+".")
+	}
+	done, err := c.engine.Convert(ctx, in, f, c.opts.format)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close output: %w", cerr)
+	}
+	return done, err
 }
 
 // report tells on stderr what was read and written, with the balance proof
