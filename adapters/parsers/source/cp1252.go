@@ -1,7 +1,6 @@
 package source
 
 import (
-	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -51,6 +50,9 @@ func AppendWindows1252[T string | []byte](dst []byte, b T) []byte {
 
 // asciiRun returns the end of the run of ASCII bytes starting at i.
 func asciiRun[T string | []byte](b T, i int) int {
+	for i+32 <= len(b) && (word(b[i:i+8])|word(b[i+8:i+16])|word(b[i+16:i+24])|word(b[i+24:i+32]))&highBits == 0 {
+		i += 32
+	}
 	for i+8 <= len(b) && word(b[i:i+8])&highBits == 0 {
 		i += 8
 	}
@@ -82,12 +84,8 @@ func Windows1252String(s string) string {
 // UTF-8 sequence (Windows-1252 text almost never does by accident).
 func hasUTF8Sequences(raw []byte) bool {
 	for i := 0; i < len(raw); {
-		if i+8 <= len(raw) && binary.LittleEndian.Uint64(raw[i:])&highBits == 0 {
-			i += 8
-			continue
-		}
 		if raw[i] < utf8.RuneSelf {
-			i++
+			i = asciiRun(raw, i)
 			continue
 		}
 		r, n := utf8.DecodeRune(raw[i:])
