@@ -71,6 +71,10 @@ type SenderAddress struct {
 	Email      string
 	CreatedAt  time.Time
 	VerifiedAt *time.Time
+	// VerifyHash is the SHA-256 hex of the secret of the one-time link that
+	// verifies the address; "" once verified. VerifyExpiresAt ends the link.
+	VerifyHash      string
+	VerifyExpiresAt time.Time
 }
 
 // OutgoingEmail is a message BankFlow sends: a reply to an e-mailed

@@ -196,6 +196,12 @@ type SenderRepository interface {
 	ListSenders(ctx context.Context, userID string) ([]SenderAddress, error)
 	// UserBySender returns the owner of a VERIFIED address, or ErrNotFound.
 	UserBySender(ctx context.Context, email string) (*User, error)
+	// ConsumeSenderVerification verifies the user's address whose pending
+	// link has hash, once (conditional update), and returns it; ErrNotFound
+	// when the link is unknown, another user's, used or expired at now.
+	ConsumeSenderVerification(ctx context.Context, userID, hash string, now time.Time) (*SenderAddress, error)
+	// RemoveSender deletes the user's address; ErrNotFound when absent.
+	RemoveSender(ctx context.Context, userID, email string) error
 }
 
 // InboxUserRepository finds the user of a personal inbox address.

@@ -230,4 +230,7 @@ type senderRow struct {
 	Email      string     `bun:"email,pk"`
 	CreatedAt  time.Time  `bun:"created_at"`
 	VerifiedAt *time.Time `bun:"verified_at"`
+	// VerifyHash is NULL when no link is pending (bun's nullzero).
+	VerifyHash      string     `bun:"verify_hash,nullzero"`
+	VerifyExpiresAt *time.Time `bun:"verify_expires_at"`
 }

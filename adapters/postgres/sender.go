@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,13 +23,17 @@ type cursorRow struct {
 	UpdatedAt   time.Time `bun:"updated_at"`
 }
 
-// AddSender registers a sender address (normalized); CodeConflict when any
-// user already has it.
+// AddSender registers a sender address (normalized) with its pending
+// verification link, if any; CodeConflict when any user already has it.
 func (db *DB) AddSender(ctx context.Context, s domain.SenderAddress) error {
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = time.Now().UTC()
 	}
 	row := &senderRow{UserID: s.UserID, Email: domain.NormalizeEmail(s.Email), CreatedAt: s.CreatedAt.UTC(), VerifiedAt: utcPtr(s.VerifiedAt)}
+	if s.VerifyHash != "" {
+		exp := s.VerifyExpiresAt.UTC()
+		row.VerifyHash, row.VerifyExpiresAt = s.VerifyHash, &exp
+	}
 	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
 			return domain.Wrap(domain.CodeConflict, err, "Este endereço de e-mail já está cadastrado como remetente.")
@@ -43,7 +49,7 @@ func (db *DB) VerifySender(ctx context.Context, userID, email string, at time.Ti
 		return errNotFound(fmt.Errorf("user id %q", userID))
 	}
 	res, err := db.bun.NewUpdate().Model((*senderRow)(nil)).
-		Set("verified_at = ?", at.UTC()).
+		Set("verified_at = ?", at.UTC()).Set("verify_hash = NULL").Set("verify_expires_at = NULL").
 		Where("user_id = ? AND email = ?", userID, domain.NormalizeEmail(email)).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("verify sender: %w", err)
@@ -62,9 +68,53 @@ func (db *DB) ListSenders(ctx context.Context, userID string) ([]domain.SenderAd
 	}
 	out := make([]domain.SenderAddress, len(rows))
 	for i, r := range rows {
-		out[i] = domain.SenderAddress{UserID: r.UserID, Email: r.Email, CreatedAt: r.CreatedAt.UTC(), VerifiedAt: utcPtr(r.VerifiedAt)}
+		out[i] = *r.domain()
 	}
 	return out, nil
+}
+
+// ConsumeSenderVerification verifies the user's address whose pending link
+// has hash: one conditional update, so a link works once, only before it
+// expires and only for its own user. ErrNotFound otherwise.
+func (db *DB) ConsumeSenderVerification(ctx context.Context, userID, hash string, now time.Time) (*domain.SenderAddress, error) {
+	if !validID(userID) || hash == "" {
+		return nil, errNotFound(fmt.Errorf("sender verification for user %q", userID))
+	}
+	var r senderRow
+	err := db.bun.NewUpdate().Model(&r).
+		Set("verified_at = ?", now.UTC()).Set("verify_hash = NULL").Set("verify_expires_at = NULL").
+		Where("user_id = ?", userID).Where("verify_hash = ?", hash).
+		Where("verified_at IS NULL").Where("verify_expires_at > ?", now.UTC()).
+		Returning("*").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound(err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("consume sender verification: %w", err)
+	}
+	return r.domain(), nil
+}
+
+// RemoveSender deletes the user's address; ErrNotFound when absent.
+func (db *DB) RemoveSender(ctx context.Context, userID, email string) error {
+	if !validID(userID) {
+		return errNotFound(fmt.Errorf("user id %q", userID))
+	}
+	res, err := db.bun.NewDelete().Model((*senderRow)(nil)).
+		Where("user_id = ? AND email = ?", userID, domain.NormalizeEmail(email)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("remove sender: %w", err)
+	}
+	return affectedOne(res, "remove sender")
+}
+
+func (r *senderRow) domain() *domain.SenderAddress {
+	s := &domain.SenderAddress{UserID: r.UserID, Email: r.Email, CreatedAt: r.CreatedAt.UTC(),
+		VerifiedAt: utcPtr(r.VerifiedAt), VerifyHash: r.VerifyHash}
+	if r.VerifyExpiresAt != nil {
+		s.VerifyExpiresAt = r.VerifyExpiresAt.UTC()
+	}
+	return s
 }
 
 // UserBySender returns the owner of a verified sender address.
