@@ -273,14 +273,7 @@ func (sc *scanner) decode(v string) string {
 	if !sc.undecoded {
 		return v
 	}
-	ascii := true
-	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if source.ASCII(v) {
 		return v
 	}
 	if cap(sc.arena)-len(sc.arena) < 3*len(v) {

@@ -69,15 +69,16 @@ func word[T string | []byte](b T) uint64 {
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
+// ASCII reports whether s holds only ASCII bytes, eight at a time.
+func ASCII(s string) bool { return asciiRun(s, 0) == len(s) }
+
 // Windows1252String is Windows1252 for text that may still hold undecoded
 // bytes; ASCII text is returned as it is, without copying.
 func Windows1252String(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return Windows1252([]byte(s))
-		}
+	if ASCII(s) {
+		return s
 	}
-	return s
+	return Windows1252([]byte(s))
 }
 
 // hasUTF8Sequences reports whether raw holds at least one valid multi-byte
