@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/bankflow/bankflow/domain"
@@ -440,4 +443,132 @@ func (n *fakeNotifier) JobFinished(_ context.Context, _ *domain.User, j *domain.
 	defer n.mu.Unlock()
 	n.jobs = append(n.jobs, *j)
 	return nil
+}
+
+// fakeSenders is a SenderRepository over fakeUsers: addresses unique
+// across users, only verified ones route, a verification link consumed
+// once by its owner before it expires.
+type fakeSenders struct {
+	mu    sync.Mutex
+	users *fakeUsers
+	byKey map[string]domain.SenderAddress // normalized e-mail → address
+	err   error                           // returned by every call when set
+}
+
+func newFakeSenders(users *fakeUsers) *fakeSenders {
+	return &fakeSenders{users: users, byKey: map[string]domain.SenderAddress{}}
+}
+
+func (f *fakeSenders) AddSender(_ context.Context, s domain.SenderAddress) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	s.Email = domain.NormalizeEmail(s.Email)
+	if _, ok := f.byKey[s.Email]; ok {
+		return domain.ErrConflict
+	}
+	f.byKey[s.Email] = s
+	return nil
+}
+
+func (f *fakeSenders) VerifySender(_ context.Context, userID, email string, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.byKey[domain.NormalizeEmail(email)]
+	if !ok || s.UserID != userID {
+		return domain.ErrNotFound
+	}
+	s.VerifiedAt, s.VerifyHash = &at, ""
+	f.byKey[s.Email] = s
+	return nil
+}
+
+func (f *fakeSenders) ListSenders(_ context.Context, userID string) ([]domain.SenderAddress, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []domain.SenderAddress
+	for _, s := range f.byKey {
+		if s.UserID == userID {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b domain.SenderAddress) int { return strings.Compare(a.Email, b.Email) })
+	return out, nil
+}
+
+func (f *fakeSenders) UserBySender(ctx context.Context, email string) (*domain.User, error) {
+	f.mu.Lock()
+	s, ok := f.byKey[domain.NormalizeEmail(email)]
+	f.mu.Unlock()
+	if !ok || s.VerifiedAt == nil {
+		return nil, domain.ErrNotFound
+	}
+	return f.users.GetUser(ctx, s.UserID)
+}
+
+func (f *fakeSenders) ConsumeSenderVerification(_ context.Context, userID, hash string, now time.Time) (*domain.SenderAddress, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, s := range f.byKey {
+		if s.UserID == userID && hash != "" && s.VerifyHash == hash && s.VerifiedAt == nil && s.VerifyExpiresAt.After(now) {
+			s.VerifiedAt, s.VerifyHash, s.VerifyExpiresAt = &now, "", time.Time{}
+			f.byKey[k] = s
+			return &s, nil
+		}
+	}
+	return nil, domain.ErrNotFound
+}
+
+func (f *fakeSenders) RemoveSender(_ context.Context, userID, email string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k := domain.NormalizeEmail(email)
+	if s, ok := f.byKey[k]; !ok || s.UserID != userID {
+		return domain.ErrNotFound
+	}
+	delete(f.byKey, k)
+	return nil
+}
+
+// fakeSenderMailer records the sender verification links it was asked to
+// send; fail makes sending fail.
+type fakeSenderMailer struct {
+	mu   sync.Mutex
+	sent []sentVerification
+	fail error
+}
+
+type sentVerification struct{ UserID, To, Link string }
+
+func (m *fakeSenderMailer) SendSenderVerification(_ context.Context, u *domain.User, address, link string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.sent = append(m.sent, sentVerification{UserID: u.ID, To: address, Link: link})
+	return nil
+}
+
+// last returns the secret of the last link sent to address.
+func (m *fakeSenderMailer) secret(tb testing.TB, address string) string {
+	tb.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.sent) - 1; i >= 0; i-- {
+		if m.sent[i].To == address {
+			_, secret, ok := strings.Cut(m.sent[i].Link, SenderVerifyPathPrefix)
+			if !ok {
+				tb.Fatalf("link %q has no %s", m.sent[i].Link, SenderVerifyPathPrefix)
+			}
+			return secret
+		}
+	}
+	tb.Fatalf("no verification link sent to %s (sent %+v)", address, m.sent)
+	return ""
 }

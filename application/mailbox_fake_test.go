@@ -134,28 +134,6 @@ func (f fakeInbox) GetUserByInboxToken(_ context.Context, token string) (*domain
 	return nil, domain.ErrNotFound
 }
 
-// fakeSenders maps verified sender addresses to users.
-type fakeSenders struct {
-	users *fakeUsers
-	owner map[string]string
-}
-
-func (f *fakeSenders) AddSender(_ context.Context, s domain.SenderAddress) error {
-	f.owner[domain.NormalizeEmail(s.Email)] = s.UserID
-	return nil
-}
-func (f *fakeSenders) VerifySender(context.Context, string, string, time.Time) error { return nil }
-func (f *fakeSenders) ListSenders(context.Context, string) ([]domain.SenderAddress, error) {
-	return nil, nil
-}
-func (f *fakeSenders) UserBySender(ctx context.Context, email string) (*domain.User, error) {
-	id, ok := f.owner[domain.NormalizeEmail(email)]
-	if !ok {
-		return nil, domain.ErrNotFound
-	}
-	return f.users.GetUser(ctx, id)
-}
-
 // fakeMailer records sent e-mails; fail makes Send fail.
 type fakeMailer struct {
 	mu   sync.Mutex

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bankflow/bankflow/domain"
 )
@@ -34,7 +35,7 @@ func newMailEnv(t *testing.T, tier domain.Tier) *mailEnv {
 		Statements: NewStatements(statementReader{sampleStatements(t)}, fakeExporter{domain.ExportXLSX}, fakeExporter{domain.ExportCSV}),
 		Audit:      e.audit, Limits: e.limits, MaxInputBytes: 2 << 20, Now: e.clock.Now, Log: e.log,
 	})
-	e.senders = &fakeSenders{users: e.users, owner: map[string]string{}}
+	e.senders = newFakeSenders(e.users)
 	e.mailbox = NewMailbox(MailboxDeps{
 		Jobs: e.jobs, JobRepo: e.repo, Users: e.users, Inbox: fakeInbox{e.users}, Senders: e.senders,
 		Emails: e.emails, Files: e.files, Audit: e.audit, Mailer: e.mailer, Notifier: e.optIn,
@@ -242,7 +243,16 @@ func TestMailboxRefusesUnknownSendersPolitely(t *testing.T) {
 	}
 
 	// Once the address is a verified sender of the user, it is routed.
-	if err := e.senders.AddSender(context.Background(), domain.SenderAddress{UserID: e.user.ID, Email: "estranho@desconhecido.com"}); err != nil {
+	// Registered but not verified: still refused.
+	if err := e.senders.AddSender(context.Background(), domain.SenderAddress{UserID: e.user.ID, Email: "estranho@desconhecido.com",
+		VerifyHash: "pending", VerifyExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	pending := strings.Replace(string(fixture(t, "unknown_sender.eml")), "<unknown-10@", "<unknown-12@", 1)
+	if f := e.ingest(t, []byte(pending)); f != FolderFailed {
+		t.Errorf("unverified sender: folder = %q", f)
+	}
+	if err := e.senders.VerifySender(context.Background(), e.user.ID, "estranho@desconhecido.com", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	other := strings.Replace(string(fixture(t, "unknown_sender.eml")), "<unknown-10@", "<unknown-11@", 1)

@@ -45,11 +45,10 @@ func (a *Admin) IssuePasswordReset(ctx context.Context, actor *domain.User, id, 
 	if err != nil {
 		return "", false, err
 	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", false, domain.Wrap(domain.CodeInternal, fmt.Errorf("reset secret: %w", err), msgInternalErr)
+	secret, err := linkSecret()
+	if err != nil {
+		return "", false, err
 	}
-	secret := base64.RawURLEncoding.EncodeToString(raw)
 	now := a.d.Now().UTC()
 	r := &domain.PasswordReset{TokenHash: tokenHash(secret), UserID: u.ID, CreatedBy: actor.ID, CreatedAt: now, ExpiresAt: now.Add(a.d.ResetTTL)}
 	if err := a.d.Resets.CreatePasswordReset(ctx, r); err != nil {
@@ -123,3 +122,19 @@ func (a *Admin) CompletePasswordReset(ctx context.Context, secret, password, ip 
 }
 
 const msgInternalErr = "Erro interno. Tente novamente em instantes."
+
+// linkSecret is the secret of a one-time link (password reset, sender
+// verification): 32 random bytes, URL-safe. Only its tokenHash is stored.
+func linkSecret() (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", domain.Wrap(domain.CodeInternal, fmt.Errorf("link secret: %w", err), msgInternalErr)
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// absoluteURL reports whether a link built on base means something outside
+// the browser (in an e-mail): it starts with http:// or https://.
+func absoluteURL(base string) bool {
+	return strings.HasPrefix(base, "https://") || strings.HasPrefix(base, "http://")
+}
