@@ -43,6 +43,22 @@ type Sample struct {
 	// such a sample (see UndecodedReader) passes every value it keeps through
 	// Windows1252String. DecodeText turns it into an ordinary sample.
 	Undecoded bool
+	memo      map[any]any
+}
+
+// Memo returns what build returns, computed once per sample and key: the
+// parsers' Detect share work (a table's head grid) through it. A sample is
+// used by one goroutine at a time.
+func (s *Sample) Memo(key any, build func() any) any {
+	if v, ok := s.memo[key]; ok {
+		return v
+	}
+	if s.memo == nil {
+		s.memo = make(map[any]any)
+	}
+	v := build()
+	s.memo[key] = v
+	return v
 }
 
 // NewSharedSample is NewSample for a caller that never modifies raw while
@@ -79,7 +95,7 @@ func looksOFX(text string) bool {
 // reads decoded text only.
 func (s *Sample) DecodeText() {
 	if s.Undecoded {
-		s.Text, s.Undecoded = Windows1252(s.Raw), false
+		s.Text, s.Undecoded, s.memo = Windows1252(s.Raw), false, nil
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 // and header, without splitting a large file several times.
 const detectBytes = 64 << 10
 
+// headKey memoizes the head grid every layout's Detect reads.
+type headKey struct{}
+
 // Parser reads the CSV/TXT export of one layout.
 type Parser struct {
 	lay layout
@@ -38,7 +41,7 @@ func (p *Parser) Detect(s *source.Sample) int {
 	if s.Kind != source.KindText {
 		return 0
 	}
-	grid := ReadGrid(s.Head(detectBytes), headerScan+valueSample)
+	grid := s.Memo(headKey{}, func() any { return ReadGrid(s.Head(detectBytes), headerScan+valueSample) }).([][]string)
 	m, ok := p.lay.find(grid, rowsOfGrid(grid))
 	if !ok {
 		return 0
