@@ -2,10 +2,8 @@ package application
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/bankflow/bankflow/domain"
@@ -54,15 +52,11 @@ func (a *Admin) Audit(ctx context.Context, actor *domain.User, f domain.AuditFil
 // (BANKFLOW_AUDIT_RETENTION), once at start and then periodically. It is the
 // only code path that removes audit events.
 type AuditPruner struct {
-	log   AuditReader
-	keep  time.Duration
-	every time.Duration
-	now   func() time.Time
-	l     *slog.Logger
-
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	log  AuditReader
+	keep time.Duration
+	now  func() time.Time
+	l    *slog.Logger
+	periodic
 }
 
 // DefaultAuditRetention is how long audit events are kept by default.
@@ -83,7 +77,9 @@ func NewAuditPruner(log AuditReader, keep, every time.Duration, now func() time.
 	if l == nil {
 		l = slog.Default()
 	}
-	return &AuditPruner{log: log, keep: keep, every: every, now: now, l: l}
+	p := &AuditPruner{log: log, keep: keep, now: now, l: l}
+	p.periodic = periodic{name: "audit pruner", every: every, task: p.pruneLogged}
+	return p
 }
 
 // PruneOnce deletes the events older than the retention period.
@@ -95,51 +91,11 @@ func (p *AuditPruner) PruneOnce(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Start prunes at once, then every interval, in a goroutine, until Stop.
-func (p *AuditPruner) Start(ctx context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cancel != nil {
-		return errors.New("audit pruner already started")
-	}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	p.cancel, p.done = cancel, make(chan struct{})
-	go p.run(ctx, p.done)
-	return nil
-}
-
-// Stop ends the pruning goroutine and waits for it until ctx ends.
-func (p *AuditPruner) Stop(ctx context.Context) error {
-	p.mu.Lock()
-	cancel, done := p.cancel, p.done
-	p.cancel = nil
-	p.mu.Unlock()
-	if cancel == nil {
-		return nil
-	}
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("audit pruner stop: %w", ctx.Err())
-	}
-}
-
-func (p *AuditPruner) run(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	t := time.NewTicker(p.every)
-	defer t.Stop()
-	for {
-		if n, err := p.PruneOnce(ctx); err != nil && ctx.Err() == nil {
-			p.l.Warn("prune audit log", "err", err)
-		} else if n > 0 {
-			p.l.Info("pruned audit log", "deleted", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// pruneLogged is one periodic run: errors are logged, the next run retries.
+func (p *AuditPruner) pruneLogged(ctx context.Context) {
+	if n, err := p.PruneOnce(ctx); err != nil && ctx.Err() == nil {
+		p.l.Warn("prune audit log", "err", err)
+	} else if n > 0 {
+		p.l.Info("pruned audit log", "deleted", n)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/bankflow/bankflow/domain"
@@ -20,13 +19,9 @@ const sweepBatch = 200
 type Sweeper struct {
 	repo  domain.JobRepository
 	files domain.FileStore
-	every time.Duration
 	now   func() time.Time
 	log   *slog.Logger
-
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	periodic
 }
 
 // NewSweeper returns a sweeper that runs every interval (1 minute when zero).
@@ -40,55 +35,17 @@ func NewSweeper(repo domain.JobRepository, files domain.FileStore, every time.Du
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Sweeper{repo: repo, files: files, every: every, now: now, log: log}
+	s := &Sweeper{repo: repo, files: files, now: now, log: log}
+	s.periodic = periodic{name: "sweeper", every: every, task: s.sweepLogged}
+	return s
 }
 
-// Start sweeps once at once, then every interval, in a goroutine, until Stop.
-func (s *Sweeper) Start(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil {
-		return errors.New("sweeper already started")
-	}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.cancel, s.done = cancel, make(chan struct{})
-	go s.run(ctx, s.done)
-	return nil
-}
-
-// Stop ends the sweeping goroutine and waits for it until ctx ends.
-func (s *Sweeper) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.cancel = nil
-	s.mu.Unlock()
-	if cancel == nil {
-		return nil
-	}
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("sweeper stop: %w", ctx.Err())
-	}
-}
-
-func (s *Sweeper) run(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	t := time.NewTicker(s.every)
-	defer t.Stop()
-	for {
-		if n, err := s.SweepOnce(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("sweep expired files", "deleted", n, "err", err)
-		} else if n > 0 {
-			s.log.Info("swept expired files", "deleted", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// sweepLogged is one periodic run: errors are logged, the next run retries.
+func (s *Sweeper) sweepLogged(ctx context.Context) {
+	if n, err := s.SweepOnce(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("sweep expired files", "deleted", n, "err", err)
+	} else if n > 0 {
+		s.log.Info("swept expired files", "deleted", n)
 	}
 }
 
