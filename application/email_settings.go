@@ -82,6 +82,9 @@ type EmailOverview struct {
 	CanVerify   bool
 	MaxSenders  int
 	NotifyEmail bool
+	// At is when the overview was made: a pending sender whose
+	// VerifyExpiresAt is not after At needs a new link.
+	At time.Time
 }
 
 // Overview returns the e-mail settings of the user, creating their
@@ -92,7 +95,7 @@ func (s *EmailSettings) Overview(ctx context.Context, userID string) (*EmailOver
 	if err != nil {
 		return nil, err
 	}
-	o := &EmailOverview{CanVerify: s.canVerify(), MaxSenders: s.d.MaxSenders, NotifyEmail: u.NotifyEmail}
+	o := &EmailOverview{CanVerify: s.canVerify(), MaxSenders: s.d.MaxSenders, NotifyEmail: u.NotifyEmail, At: s.d.Now().UTC()}
 	o.Allowed = limitsFor(s.d.Limits, u.Tier).EmailIngestion
 	if !o.Allowed {
 		o.UpgradeTier = s.tierWithEmail(u.Tier)

@@ -21,7 +21,7 @@ import (
 
 // httpModule serves the pages and the API on HTTP_ADDR.
 var httpModule = fx.Module("http",
-	fx.Provide(newServer),
+	fx.Provide(newServer, newEmailSettings),
 	fx.Invoke(runHTTP),
 )
 
@@ -32,6 +32,7 @@ type serverParams struct {
 	Jobs     *application.Jobs
 	Admin    *application.Admin
 	Privacy  *application.Privacy
+	Email    *application.EmailSettings
 	DB       *postgres.DB
 	Queue    domain.JobQueue
 	Redis    *goredis.Client `optional:"true"`
@@ -49,6 +50,7 @@ func newServer(p serverParams) *web.Server {
 		Jobs:           p.Jobs,
 		Admin:          p.Admin,
 		Privacy:        p.Privacy,
+		EmailSettings:  p.Email,
 		Checkers:       checkers,
 		Limiter:        newLoginLimiter(p.Redis),
 		Metrics:        p.Metrics,

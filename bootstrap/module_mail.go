@@ -26,8 +26,39 @@ var mailModule = fx.Module("mail",
 // an optional application.ResetMailer). It is added whenever SMTP_URL is
 // set, on every role: the admin pages run on web nodes.
 var resetMailModule = fx.Module("reset-mail",
-	fx.Provide(newResetMailer),
+	fx.Provide(newResetMailer, newSenderMailer),
 )
+
+func newSenderMailer(cfg Config) (application.SenderMailer, error) {
+	s, err := mail.NewSender(mail.Config{URL: cfg.Mail.SMTPURL, From: cfg.Mail.SMTPFrom})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type emailSettingsParams struct {
+	fx.In
+	Cfg    Config
+	DB     *postgres.DB
+	Mailer application.SenderMailer `optional:"true"` // the SMTP adapter, when configured
+	Log    *slog.Logger
+}
+
+// newEmailSettings serves the e-mail section of the settings page on every
+// web node: the personal address is shown when the inbox is watched
+// (IMAP_URL and BANKFLOW_INBOX_ADDRESS), senders can be added when
+// verification links can be sent (SMTP_URL and BANKFLOW_PUBLIC_URL).
+func newEmailSettings(p emailSettingsParams) *application.EmailSettings {
+	inbox := ""
+	if p.Cfg.Mail.IMAPEnabled() {
+		inbox = p.Cfg.Mail.InboxAddress
+	}
+	return application.NewEmailSettings(application.EmailSettingsDeps{
+		Users: p.DB, Senders: p.DB, Audit: p.DB, Mailer: p.Mailer, InboxAddress: inbox,
+		BaseURL: p.Cfg.PublicURL, Limits: p.Cfg.Limits, Now: time.Now, Log: p.Log,
+	})
+}
 
 func newResetMailer(cfg Config) (application.ResetMailer, error) {
 	s, err := mail.NewSender(mail.Config{URL: cfg.Mail.SMTPURL, From: cfg.Mail.SMTPFrom})

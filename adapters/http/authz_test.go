@@ -23,6 +23,8 @@ func newAdminEnv(tb testing.TB) *testEnv {
 	e := newTestEnv(tb)
 	deps := Deps{Accounts: e.accounts, Jobs: e.jobs, Metrics: e.metrics, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	withAdmin(e)(&deps)
+	e.mail = newMailWorld(e)
+	withEmail(e, e.mail, true)(&deps)
 	e.handler = NewServer(deps).Handler()
 	return e
 }
@@ -111,6 +113,11 @@ var authzTable = map[string]routeCase{
 	"GET /admin/audit":                   {"/admin/audit", adminPage},
 	"GET /reset/{token}":                 {"/reset/not-a-link", want{anon: 404, owner: 404, other: 404, admin: 404}},
 	"POST /reset/{token}":                {"/reset/not-a-link", want{anon: 403, owner: 403, other: 403, admin: 403}},
+	"POST /settings/email/rotate":        {"/settings/email/rotate", userAction},
+	"POST /settings/email/notify":        {"/settings/email/notify?notify=on", userAction},
+	"POST /settings/senders":             {"/settings/senders?email=novo@empresa.com.br", userAction},
+	"POST /settings/senders/remove":      {"/settings/senders/remove?email=cliente@empresa.com.br", want{anon: 303, owner: 303, other: 404, admin: 404}},
+	"GET /senders/verify/{token}":        {"/senders/verify/not-a-link", want{anon: 303, owner: 404, other: 404, admin: 404}},
 	"GET /settings/privacy":              {"/settings/privacy", userPage},
 	"GET /settings/privacy/export":       {"/settings/privacy/export", userPage},
 	"POST /settings/privacy/delete":      {"/settings/privacy/delete?confirm=EXCLUIR&password=senha-forte-123", userAction},
@@ -193,6 +200,12 @@ func authzFixtures(t *testing.T, e *testEnv) authzFixture {
 		t.Fatal(err)
 	}
 	fx.tokenID = tok.ID
+	if e.mail != nil { // the owner's sender address
+		err := e.mail.senders.AddSender(ctx, domain.SenderAddress{UserID: owned.ID, Email: "cliente@empresa.com.br", CreatedAt: e.mail.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return fx
 }
 
@@ -228,6 +241,7 @@ func walkRoutes(t *testing.T, e *testEnv) []string {
 	t.Helper()
 	deps := Deps{Accounts: e.accounts, Jobs: e.jobs, Metrics: e.metrics}
 	withAdmin(e)(&deps)
+	withEmail(e, newMailWorld(e), true)(&deps)
 	s := NewServer(deps)
 	var out []string
 	err := s.routes().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {

@@ -22,6 +22,8 @@ type settingsPage struct {
 	ProfileError  string
 	PasswordError string
 	TokenError    string
+	// Mail is the "Recebimento por e-mail" section; nil without the service.
+	Mail *mailSection
 }
 
 type tokenView struct {
@@ -39,6 +41,12 @@ var settingsFlash = map[string]string{
 	"profile":  "Perfil atualizado.",
 	"password": "Senha alterada.",
 	"revoked":  "Token revogado: ele deixou de funcionar.",
+	// page_settings_email.go
+	"rotated":         "Novo endereço gerado: o anterior deixou de funcionar.",
+	"notify":          "Preferência de aviso por e-mail salva.",
+	"sender_added":    "Enviamos um link de confirmação ao remetente. Ele vale por 24 horas; abra-o com esta conta aberta no navegador.",
+	"sender_removed":  "Remetente removido: e-mails dele não são mais aceitos.",
+	"sender_verified": "Remetente confirmado: os extratos enviados por ele agora chegam à sua conta.",
 }
 
 // handleSettingsPage shows profile, password and API tokens: GET /settings.
@@ -71,6 +79,11 @@ func (s *Server) settingsView(r *nethttp.Request) (settingsPage, error) {
 			tv.LastUsed = formatTime(*t.LastUsedAt)
 		}
 		v.Tokens = append(v.Tokens, tv)
+	}
+	if s.email != nil {
+		if v.Mail, err = s.mailSection(r); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/bankflow/bankflow/application"
 	"github.com/bankflow/bankflow/domain"
 )
 
@@ -69,6 +70,15 @@ func (s *Server) routes() *mux.Router {
 	page("/settings/password", s.handlePasswordSubmit).Methods(nethttp.MethodPost)
 	page("/settings/tokens", s.handleTokenCreate).Methods(nethttp.MethodPost)
 	page("/settings/tokens/{id}/revoke", s.handleTokenRevoke).Methods(nethttp.MethodPost)
+
+	// E-mail settings and sender verification links (page_settings_email.go).
+	if s.email != nil {
+		page("/settings/email/rotate", s.handleInboxRotate).Methods(nethttp.MethodPost)
+		page("/settings/email/notify", s.handleNotifySubmit).Methods(nethttp.MethodPost)
+		page("/settings/senders", s.handleSenderAdd).Methods(nethttp.MethodPost)
+		page("/settings/senders/remove", s.handleSenderRemove).Methods(nethttp.MethodPost)
+		page(application.SenderVerifyPathPrefix+"{token}", s.handleSenderVerify).Methods(nethttp.MethodGet)
+	}
 
 	// Admin pages, password reset links and the user's LGPD rights
 	// (page_admin.go).

@@ -39,6 +39,10 @@ type Deps struct {
 	// not registered (tests of other areas).
 	Admin   *application.Admin
 	Privacy *application.Privacy
+	// EmailSettings serves the "Recebimento por e-mail" section of
+	// /settings and the sender verification links; when nil, the section
+	// and its routes are absent (tests of other areas).
+	EmailSettings *application.EmailSettings
 
 	// Checkers are verified by /ready; none means always ready.
 	Checkers []Checker
@@ -67,6 +71,7 @@ type Server struct {
 	jobs      *application.Jobs
 	admin     *application.Admin
 	privacy   *application.Privacy
+	email     *application.EmailSettings
 	checkers  []Checker
 	limiter   Limiter
 	metrics   *Metrics
@@ -95,6 +100,7 @@ func NewServer(deps Deps) *Server {
 		jobs:      deps.Jobs,
 		admin:     deps.Admin,
 		privacy:   deps.Privacy,
+		email:     deps.EmailSettings,
 		checkers:  deps.Checkers,
 		limiter:   deps.Limiter,
 		metrics:   deps.Metrics,

@@ -29,6 +29,7 @@ type testEnv struct {
 	jobs     *application.Jobs
 	metrics  *Metrics
 	handler  nethttp.Handler
+	mail     *mailWorld // the e-mail settings' fakes, when wired (withEmail)
 }
 
 // envOption adjusts the dependencies before the server is built.
