@@ -79,7 +79,7 @@ func (g *gzipWriter) decide(first []byte) {
 	}
 	g.decided = true
 	h := g.ResponseWriter.Header()
-	if first != nil && len(first) >= gzipMinBytes && h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type")) {
+	if len(first) >= gzipMinBytes && h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type")) {
 		h.Set("Content-Encoding", "gzip")
 		h.Del("Content-Length")
 		zw := gzipPool.Get().(*gzip.Writer)

@@ -22,9 +22,6 @@ const (
 	tplPrivacy     = "privacy"
 )
 
-// adminPages are the templates this area needs; a test renders each.
-var adminPages = []string{tplAdminUsers, tplAdminUser, tplAdminJobs, tplAdminSystem, tplAdminAudit, tplReset, tplPrivacy}
-
 // adminRoutes registers the admin pages (session + admin role), the public
 // password reset link and the user's privacy page. Without an Admin or
 // Privacy service (tests of other areas) their routes are not registered.

@@ -143,13 +143,3 @@ var layouts = []layout{
 var genericLayout = layout{
 	id: LayoutGeneric, bank: domain.BankUnknown, continuation: true, stop: futureStops,
 }
-
-// layoutByID returns the layout with the given id.
-func layoutByID(id string) (layout, bool) {
-	for _, l := range layouts {
-		if l.id == id {
-			return l, true
-		}
-	}
-	return layout{}, false
-}
