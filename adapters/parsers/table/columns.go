@@ -70,14 +70,42 @@ func normCell(s string) string {
 	}), " ")
 }
 
-// fold is source.Fold with a fast path for ASCII text.
+// fold is source.Fold with fast paths for ASCII text and for text whose
+// only other letters are the accented Latin-1 ones Portuguese uses.
 func fold(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
+			if f, ok := foldLatin1(s, i); ok {
+				return f
+			}
 			return source.Fold(s)
 		}
 	}
 	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// latin1Base maps U+00C0-U+00FF to the letter left once the accent is
+// removed (canonical decomposition into an ASCII letter and one combining
+// mark), 0 where there is none (Æ, Ð, ×, Ø, Þ, ß, ...).
+const latin1Base = "AAAAAAxCEEEEIIII" + "xNOOOOOxxUUUUYxx" + "aaaaaaxceeeeiiii" + "xnoooooxxuuuuyxy"
+
+// foldLatin1 folds s without the Unicode tables when every rune from
+// index i on is ASCII or in latin1Base: what source.Fold gives, since the
+// base letters are ASCII and nothing is left to recompose.
+func foldLatin1(s string, i int) (string, bool) {
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		case r >= 0xC0 && r <= 0xFF && latin1Base[r-0xC0] != 'x':
+			b = append(b, latin1Base[r-0xC0])
+		default:
+			return "", false
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(string(b))), true
 }
 
 // Header vocabularies, folded.

@@ -24,7 +24,7 @@ func ParseGrid(ctx context.Context, s *source.Sample, grid [][]string, format do
 	if !ok {
 		return nil, errUnknownLayout()
 	}
-	r, err := parseWith(ctx, d.lay, d.m, s, grid, rowsOfGrid(grid), len(grid), format, nil)
+	r, err := parseWith(ctx, d.lay, d.m, s, grid, rowSource{grid: grid}, len(grid), format, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -61,16 +61,33 @@ type run struct {
 	// days sums the movements per day, for an opening balance derived from
 	// a "Saldo do Dia" column.
 	days domain.DayTotals
+	// lo and hi are the first and last transaction dates, for the period.
+	lo, hi domain.Date
 	// streaming: transactions go to sink instead of st.Transactions.
 	ctx   context.Context
 	sink  domain.StatementSink
 	begun bool
 }
 
+// rowSource is a table to read: decoded text split as it is read, or a grid.
+type rowSource struct {
+	text  string
+	delim byte
+	grid  [][]string
+}
+
+// all yields every row from the first.
+func (src rowSource) all() iter.Seq[[]string] {
+	if src.grid != nil {
+		return rowsOfGrid(src.grid)
+	}
+	return rowsOf(src.text, src.delim)
+}
+
 // parseWith reads a table with the layout found by detection: head is its
-// top (as headGrid reads it), all yields every row from the first, rowsHint
-// is about how many rows there are.
-func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head [][]string, all iter.Seq[[]string],
+// top (as headGrid reads it), src is the whole table, rowsHint is about how
+// many rows there are.
+func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head [][]string, src rowSource,
 	rowsHint int, format domain.Format, sink domain.StatementSink) (*run, error) {
 	r := &run{lay: lay, cols: m.cols, money: m.cols.moneyColumns(), ctx: ctx, sink: sink}
 	r.st = domain.Statement{
@@ -92,27 +109,62 @@ func parseWith(ctx context.Context, lay layout, m match, s *source.Sample, head 
 		r.st.Rows.Count(domain.RowHeader, m.header+1, "", "")
 		first = m.header + 1
 	}
-	r.settle(all, first)
+	r.settle(src.all(), first)
 	if sink == nil {
 		r.st.Transactions = make([]domain.Transaction, 0, max(rowsHint-first, 0))
 	}
-	i := 0
-	for row := range all {
-		if i < first {
-			i++
-			continue
-		}
-		if (i-first)&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", r.st.Parser, err)
-			}
-		}
-		i++
-		if err := r.row(i, row); err != nil {
-			return nil, err
-		}
+	if err := r.rows(src, first); err != nil {
+		return nil, err
 	}
 	return r, r.finish()
+}
+
+// rows classifies every row after the first ones (preamble and header).
+// Text is split here rather than through rowsOf, into cells that live on
+// the stack: no allocation and, for rows without quotes (scanRow), no
+// write barrier per cell.
+func (r *run) rows(src rowSource, first int) error {
+	if src.grid != nil {
+		for i, row := range src.grid[min(first, len(src.grid)):] {
+			if err := r.step(first+i, first, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		sp    [maxSpans]span
+		buf   [maxSpans]string
+		cells []string
+	)
+	rest := src.text
+	for i := 0; rest != ""; i++ {
+		if n, next, ok := scanRow(rest, src.delim, &sp); ok {
+			for k := range n {
+				buf[k] = rest[sp[k].lo:sp[k].hi]
+			}
+			cells, rest = buf[:n], rest[next:]
+		} else {
+			cells, rest = splitRow(buf[:0], rest, src.delim)
+		}
+		if i < first {
+			continue
+		}
+		if err := r.step(i, first, cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step reads row i (0-based), checking for cancellation now and then.
+func (r *run) step(i, first int, row []string) error {
+	if (i-first)&4095 == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("parse %s: %w", r.st.Parser, err)
+		}
+	}
+	return r.row(i+1, row)
 }
 
 // settle fixes the conventions of the whole table before reading it: date
@@ -164,26 +216,53 @@ func (r *run) settle(all iter.Seq[[]string], first int) {
 	}
 }
 
-// push records a transaction: the held one is handed on, t is held.
+// push records a transaction: the held one is handed on, t is held. In
+// memory t goes straight into the statement, where it stays the held one.
 func (r *run) push(t domain.Transaction) error {
-	err := r.release()
-	r.held, r.hasHeld = t, true
 	r.count++
 	if r.cols.dailyBalance {
 		r.days.Add(t.Date, t.Amount)
 	}
+	if r.sink == nil {
+		r.spanDate(t.Date)
+		r.st.Transactions = append(r.st.Transactions, t)
+		r.hasHeld = true
+		return nil
+	}
+	err := r.release()
+	r.held, r.hasHeld = t, true
 	return err
 }
 
-// release hands the held transaction on: to the statement, or to the sink
-// (announcing the statement first).
+// heldTx is the held transaction (hasHeld must be true).
+func (r *run) heldTx() *domain.Transaction {
+	if r.sink == nil {
+		return &r.st.Transactions[len(r.st.Transactions)-1]
+	}
+	return &r.held
+}
+
+// spanDate widens the period of the transactions read to d.
+func (r *run) spanDate(d domain.Date) {
+	if d.IsZero() {
+		return
+	}
+	if r.lo.IsZero() || d.Before(r.lo) {
+		r.lo = d
+	}
+	if r.hi.IsZero() || d.After(r.hi) {
+		r.hi = d
+	}
+}
+
+// release hands the held transaction on to the sink (announcing the
+// statement first); in memory it is already in the statement.
 func (r *run) release() error {
 	if !r.hasHeld {
 		return nil
 	}
 	r.hasHeld = false
 	if r.sink == nil {
-		r.st.Transactions = append(r.st.Transactions, r.held)
 		return nil
 	}
 	if err := r.begin(); err != nil {
@@ -215,8 +294,13 @@ func (r *run) finish() error {
 	if err := r.release(); err != nil {
 		return err
 	}
-	if st.Period.Start.IsZero() {
-		st.FillPeriod() // streamed: the engine's Reconciler fills it
+	if st.Period.Start.IsZero() && !r.lo.IsZero() {
+		// What st.FillPeriod gives, from the dates seen in push (streamed,
+		// the engine's Reconciler fills it).
+		st.Period.Start = r.lo
+		if st.Period.End.IsZero() || r.hi.After(st.Period.End) {
+			st.Period.End = r.hi
+		}
 	}
 	if r.cols.dailyBalance {
 		openingFromFirstDay(st, &r.days)

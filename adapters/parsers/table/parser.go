@@ -75,8 +75,8 @@ func (p *Parser) read(ctx context.Context, s *source.Sample, sink domain.Stateme
 	s.DecodeText()
 	delim := SniffDelimiter(s.Text)
 	head := headGrid(s.Text, delim)
-	all := rowsOf(s.Text, delim)
-	m, ok := p.lay.find(head, all)
+	src := rowSource{text: s.Text, delim: delim}
+	m, ok := p.lay.find(head, src.all())
 	if !ok {
 		if p.lay.id == LayoutGeneric {
 			return nil, errUnknownLayout()
@@ -88,5 +88,5 @@ func (p *Parser) read(ctx context.Context, s *source.Sample, sink domain.Stateme
 	if sink == nil {
 		rows = strings.Count(s.Text, "\n") + 1
 	}
-	return parseWith(ctx, p.lay, m, s, head, all, rows, domain.FormatCSV, sink)
+	return parseWith(ctx, p.lay, m, s, head, src, rows, domain.FormatCSV, sink)
 }

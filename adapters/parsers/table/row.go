@@ -56,8 +56,8 @@ func (r *run) row(line int, row []string) error {
 		case isTotals(row):
 			rows.Count(domain.RowIgnored, line, reasonTotals, joinRow(row))
 		case !hasMoney && dateCell == "" && r.lay.continuation && r.hasHeld && desc != "" &&
-			len(r.held.Description) < maxDescription:
-			t := &r.held
+			len(r.heldTx().Description) < maxDescription:
+			t := r.heldTx()
 			t.Description = strings.TrimSpace(t.Description + " " + desc)
 			rows.Count(domain.RowIgnored, line, fmt.Sprintf("continuação da descrição da linha %d", t.Line), joinRow(row))
 		case !hasMoney:

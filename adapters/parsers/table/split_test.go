@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// FuzzSplitRow holds the one-pass splitter equal to the line-by-line
-// reference on any text and delimiter.
+// FuzzSplitRow holds the one-pass splitters (splitRow, and scanRow where it
+// accepts the record) equal to the line-by-line reference on any text and
+// delimiter.
 func FuzzSplitRow(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.*"))
 	for _, name := range files {
@@ -21,6 +22,7 @@ func FuzzSplitRow(f *testing.F) {
 	}
 	f.Add(" a ;\"b;\"\"c\"\" \" ; \u00a0d\u00a0 \r\n\"multi\nline\";x\r\n;;\n", byte(';'))
 	f.Add("a\tb\t c \r\n", byte('\t'))
+	f.Add(strings.Repeat(";", maxSpans-1)+"\n"+strings.Repeat(";", maxSpans)+"\r", byte(';'))
 	f.Fuzz(func(t *testing.T, text string, delim byte) {
 		if delim != ';' && delim != ',' && delim != '\t' && delim != '|' {
 			delim = ';'
@@ -31,6 +33,16 @@ func FuzzSplitRow(f *testing.F) {
 			want, r2 := splitLine(nil, ref, delim)
 			if !reflect.DeepEqual(got, want) || r1 != r2 {
 				t.Fatalf("splitRow(%q) = %q, %q; want %q, %q", rest, got, r1, want, r2)
+			}
+			var sp [maxSpans]span
+			if n, next, ok := scanRow(rest, delim, &sp); ok {
+				cells := make([]string, n)
+				for k := range n {
+					cells[k] = rest[sp[k].lo:sp[k].hi]
+				}
+				if !reflect.DeepEqual(cells, want) || rest[next:] != r2 {
+					t.Fatalf("scanRow(%q) = %q, %q; want %q, %q", rest, cells, rest[next:], want, r2)
+				}
 			}
 			rest, ref = r1, r2
 		}
