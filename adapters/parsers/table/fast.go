@@ -108,14 +108,19 @@ func fastMoney(v string, style domain.NumberStyle) (domain.Money, bool) {
 		if len(frac) == 0 || len(frac) > 2 {
 			return 0, false
 		}
-		f := num(frac)
-		if f < 0 {
+		d := frac[0] - '0'
+		if d > 9 {
 			return 0, false
 		}
-		if len(frac) == 1 {
-			f *= 10
+		f := int64(d) * 10
+		if len(frac) == 2 {
+			d = frac[1] - '0'
+			if d > 9 {
+				return 0, false
+			}
+			f += int64(d)
 		}
-		cents += int64(f)
+		cents += f
 	}
 	if neg {
 		cents = -cents

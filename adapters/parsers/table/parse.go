@@ -54,7 +54,8 @@ type run struct {
 	// continuation line may still add to its description.
 	held    domain.Transaction
 	hasHeld bool
-	count   int // transactions read, held one included
+	next    domain.Transaction // built by row before push holds it (streaming)
+	count   int                // transactions read, held one included
 	// lastBal and pending rebuild unsigned balances (Bradesco).
 	lastBal domain.OptionalMoney
 	pending domain.Money
@@ -216,21 +217,36 @@ func (r *run) settle(all iter.Seq[[]string], first int) {
 	}
 }
 
-// push records a transaction: the held one is handed on, t is held. In
-// memory t goes straight into the statement, where it stays the held one.
-func (r *run) push(t domain.Transaction) error {
+// slot is where the next transaction is built: a new last element of the
+// statement in memory, r.next when streaming. push must follow.
+func (r *run) slot() *domain.Transaction {
+	if r.sink != nil {
+		return &r.next
+	}
+	txs := r.st.Transactions
+	if n := len(txs); n < cap(txs) {
+		r.st.Transactions = txs[:n+1]
+	} else {
+		r.st.Transactions = append(txs, domain.Transaction{})
+	}
+	return &r.st.Transactions[len(r.st.Transactions)-1]
+}
+
+// push records the transaction built in slot: the held one is handed on,
+// t is held. In memory t is already in the statement, where it stays the
+// held one.
+func (r *run) push(t *domain.Transaction) error {
 	r.count++
 	if r.cols.dailyBalance {
 		r.days.Add(t.Date, t.Amount)
 	}
 	if r.sink == nil {
 		r.spanDate(t.Date)
-		r.st.Transactions = append(r.st.Transactions, t)
 		r.hasHeld = true
 		return nil
 	}
 	err := r.release()
-	r.held, r.hasHeld = t, true
+	r.held, r.hasHeld = *t, true
 	return err
 }
 

@@ -74,17 +74,17 @@ func (r *run) row(line int, row []string) error {
 		rows.Count(domain.RowRejected, line, reason, joinRow(row))
 		return nil
 	}
-	t := domain.Transaction{
-		Date: date, Amount: amount, Description: desc, Line: line,
-		Document: cell(row, c.doc), FITID: cell(row, c.fitid),
-	}
+	// Built field by field where it is kept: no copy of the whole struct.
+	t := r.slot()
+	t.Date, t.Amount, t.Description, t.Line = date, amount, desc, line
+	t.Document, t.FITID, t.Balance = cell(row, c.doc), cell(row, c.fitid), domain.OptionalMoney{}
 	if c.account >= 0 && r.st.Account.Number == "" {
 		r.st.Account.Number = cell(row, c.account)
 	}
 	r.pending += amount
 	if v := cell(row, c.balance); v != "" {
 		if b, err := parseMoney(v, r.style); err == nil {
-			r.runningBalance(&t, b)
+			r.runningBalance(t, b)
 		}
 	}
 	rows.Count(domain.RowTransaction, line, "", "")
@@ -179,22 +179,25 @@ func (r *run) amount(row []string) (domain.Money, string) {
 		if cr == "" && db == "" {
 			return 0, "valor ausente"
 		}
-		for _, side := range [2]struct {
-			v    string
-			sign domain.Money
-		}{{cr, 1}, {db, -1}} {
-			if side.v == "" {
-				continue
-			}
-			x, err := parseMoney(side.v, r.style)
+		if cr != "" {
+			x, err := parseMoney(cr, r.style)
 			if err != nil {
-				return 0, fmt.Sprintf("valor ilegível %q", side.v)
+				return 0, fmt.Sprintf("valor ilegível %q", cr)
 			}
-			m += side.sign * x.Abs()
+			m += x.Abs()
+		}
+		if db != "" {
+			x, err := parseMoney(db, r.style)
+			if err != nil {
+				return 0, fmt.Sprintf("valor ilegível %q", db)
+			}
+			m -= x.Abs()
 		}
 	}
-	if s, _ := signOf(cell(row, c.sign)); s != 0 {
-		m = domain.Money(s) * m.Abs()
+	if v := cell(row, c.sign); v != "" {
+		if s, _ := signOf(v); s != 0 {
+			m = domain.Money(s) * m.Abs()
+		}
 	}
 	if r.lay.invert {
 		m = -m

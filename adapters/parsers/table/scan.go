@@ -21,16 +21,31 @@ type span struct{ lo, hi int }
 func scanRow(text string, delim byte, sp *[maxSpans]span) (n, next int, ok bool) {
 	start := 0
 	dl := lows * uint64(delim)
-	for i := 0; i < len(text); {
-		if i+8 <= len(text) {
-			w := load64(text[i : i+8])
-			m := zeroByte(w^dl) | zeroByte(w^newlines) | zeroByte(w^quotes)
-			if m == 0 {
-				i += 8
-				continue
+	i := 0
+	// Eight bytes at a time, every delimiter of a word handled from one
+	// mask (exact, unlike zeroByte's, so all its bits can be used).
+	for ; i+8 <= len(text); i += 8 {
+		w := load64(text[i : i+8])
+		m := exactZero(w^dl) | exactZero(w^newlines) | exactZero(w^quotes)
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			m &= m - 1
+			switch text[j] {
+			case delim:
+				if n == maxSpans {
+					return 0, 0, false
+				}
+				sp[n] = trimSpan(text, start, j)
+				n++
+				start = j + 1
+			case '\n':
+				return scanEnd(text, delim, sp, n, start, j)
+			default:
+				return 0, 0, false
 			}
-			i += bits.TrailingZeros64(m) / 8
 		}
+	}
+	for ; i < len(text); i++ {
 		switch text[i] {
 		case delim:
 			if n == maxSpans {
@@ -40,29 +55,32 @@ func scanRow(text string, delim byte, sp *[maxSpans]span) (n, next int, ok bool)
 			n++
 			start = i + 1
 		case '\n':
-			end := i
-			if end > start && text[end-1] == '\r' {
-				end--
-			}
-			if n == maxSpans {
-				return 0, 0, false
-			}
-			sp[n] = trimSpan(text, start, end)
-			return n + 1, i + 1, true
+			return scanEnd(text, delim, sp, n, start, i)
 		case '"':
 			return 0, 0, false
 		}
-		i++
 	}
+	return scanEnd(text, delim, sp, n, start, len(text))
+}
+
+// scanEnd adds the last cell of a record, text[start:end] less a '\r',
+// the record ending at a line break at end or at the end of the text.
+func scanEnd(text string, delim byte, sp *[maxSpans]span, n, start, end int) (int, int, bool) {
 	if n == maxSpans {
 		return 0, 0, false
 	}
-	end := len(text)
+	next := min(end+1, len(text))
 	if end > start && text[end-1] == '\r' {
 		end--
 	}
 	sp[n] = trimSpan(text, start, end)
-	return n + 1, len(text), true
+	return n + 1, next, true
+}
+
+// exactZero sets the high bit of every zero byte of w, and only those.
+func exactZero(w uint64) uint64 {
+	const lows7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&lows7 + lows7) | w) & highs
 }
 
 // trimSpan is trimCell on text[lo:hi], as bounds.
