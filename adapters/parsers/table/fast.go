@@ -23,9 +23,9 @@ func fastDate(v string, order domain.DateOrder) (domain.Date, bool) {
 	var a, b, c int
 	switch {
 	case len(v) == 10 && order != domain.OrderYMD && isSep(v[2]) && v[5] == v[2]:
-		a, b, c = num(v[0:2]), num(v[3:5]), num(v[6:10])
+		a, b, c = num2(v[0], v[1]), num2(v[3], v[4]), num4(v[6:10])
 	case len(v) == 8 && order != domain.OrderYMD && isSep(v[2]) && v[5] == v[2]:
-		a, b, c = num(v[0:2]), num(v[3:5]), num(v[6:8])
+		a, b, c = num2(v[0], v[1]), num2(v[3], v[4]), num2(v[6], v[7])
 		if c >= 0 {
 			c += 2000
 		}
@@ -65,6 +65,25 @@ func num(s string) int {
 	return n
 }
 
+// num2 reads two ASCII digits, -1 if either is not one.
+func num2(x, y byte) int {
+	x, y = x-'0', y-'0'
+	if x > 9 || y > 9 {
+		return -1
+	}
+	return int(x)*10 + int(y)
+}
+
+// num4 reads four ASCII digits, -1 if any is not one.
+func num4(s string) int {
+	_ = s[3]
+	hi, lo := num2(s[0], s[1]), num2(s[2], s[3])
+	if hi < 0 || lo < 0 {
+		return -1
+	}
+	return hi*100 + lo
+}
+
 // parseMoney reads an amount with the column's decimal mark.
 func parseMoney(v string, style domain.NumberStyle) (domain.Money, error) {
 	if m, ok := fastMoney(v, style); ok {
@@ -95,10 +114,9 @@ func fastMoney(v string, style domain.NumberStyle) (domain.Money, bool) {
 	var units int64
 	i := 0
 	for ; i < len(v) && v[i] != dec; i++ {
-		switch c := v[i]; {
-		case c >= '0' && c <= '9':
-			units = units*10 + int64(c-'0')
-		case c != group:
+		if d := v[i] - '0'; d <= 9 {
+			units = units*10 + int64(d)
+		} else if v[i] != group {
 			return 0, false
 		}
 	}

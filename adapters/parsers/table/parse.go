@@ -260,7 +260,7 @@ func (r *run) heldTx() *domain.Transaction {
 
 // spanDate widens the period of the transactions read to d.
 func (r *run) spanDate(d domain.Date) {
-	if d.IsZero() {
+	if d == r.hi || d.IsZero() { // rows of one day follow each other
 		return
 	}
 	if r.lo.IsZero() || d.Before(r.lo) {

@@ -30,7 +30,7 @@ func (r *run) row(line int, row []string) error {
 		r.futureRow(line, row)
 		return nil
 	}
-	c := r.cols
+	c := &r.cols
 	dateCell := cell(row, c.date)
 	if r.header != nil && dateCell == cell(r.header, c.date) {
 		rows.Count(domain.RowHeader, line, reasonRepeatHeader, "")
@@ -163,7 +163,7 @@ func (r *run) parseDate(v string) (domain.Date, error) {
 // debit (both read unsigned), then the D/C column, then the card inversion.
 // reason is the pt-BR cause when it cannot be read.
 func (r *run) amount(row []string) (domain.Money, string) {
-	c := r.cols
+	c := &r.cols
 	var m domain.Money
 	if v := cell(row, c.amount); v != "" || (c.credit < 0 && c.debit < 0) {
 		if v == "" {
