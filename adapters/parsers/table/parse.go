@@ -50,12 +50,13 @@ type run struct {
 	style  domain.NumberStyle
 	money  []int // the columns holding amounts and balances
 	future bool
-	// held is the last transaction read, kept until the next one: a
-	// continuation line may still add to its description.
-	held    domain.Transaction
+	// pair[held] is the last transaction read, kept until the next one (a
+	// continuation line may still add to its description) while the next
+	// is built in the other; in memory they are in st.Transactions.
+	pair    [2]domain.Transaction
+	held    int
 	hasHeld bool
-	next    domain.Transaction // built by row before push holds it (streaming)
-	count   int                // transactions read, held one included
+	count   int // transactions read, held one included
 	// lastBal and pending rebuild unsigned balances (Bradesco).
 	lastBal domain.OptionalMoney
 	pending domain.Money
@@ -218,10 +219,11 @@ func (r *run) settle(all iter.Seq[[]string], first int) {
 }
 
 // slot is where the next transaction is built: a new last element of the
-// statement in memory, r.next when streaming. push must follow.
+// statement in memory, the free one of r.pair when streaming. push must
+// follow.
 func (r *run) slot() *domain.Transaction {
 	if r.sink != nil {
-		return &r.next
+		return &r.pair[1-r.held]
 	}
 	txs := r.st.Transactions
 	if n := len(txs); n < cap(txs) {
@@ -246,7 +248,7 @@ func (r *run) push(t *domain.Transaction) error {
 		return nil
 	}
 	err := r.release()
-	r.held, r.hasHeld = *t, true
+	r.held, r.hasHeld = 1-r.held, true
 	return err
 }
 
@@ -255,7 +257,7 @@ func (r *run) heldTx() *domain.Transaction {
 	if r.sink == nil {
 		return &r.st.Transactions[len(r.st.Transactions)-1]
 	}
-	return &r.held
+	return &r.pair[r.held]
 }
 
 // spanDate widens the period of the transactions read to d.
@@ -284,7 +286,7 @@ func (r *run) release() error {
 	if err := r.begin(); err != nil {
 		return err
 	}
-	return r.sink.Add(r.held)
+	return r.sink.Add(r.pair[r.held])
 }
 
 // begin announces the statement to the sink, once.
