@@ -262,15 +262,26 @@ func (r *run) heldTx() *domain.Transaction {
 
 // spanDate widens the period of the transactions read to d.
 func (r *run) spanDate(d domain.Date) {
-	if d == r.hi || d.IsZero() { // rows of one day follow each other
-		return
-	}
-	if r.lo.IsZero() || d.Before(r.lo) {
+	switch {
+	case d.IsZero():
+	case r.lo.IsZero():
+		r.lo, r.hi = d, d
+	case earlier(d, r.lo):
 		r.lo = d
-	}
-	if r.hi.IsZero() || d.After(r.hi) {
+	case earlier(r.hi, d):
 		r.hi = d
 	}
+}
+
+// earlier is a.Before(b), short enough to inline.
+func earlier(a, b domain.Date) bool {
+	if a.Year != b.Year {
+		return a.Year < b.Year
+	}
+	if a.Month != b.Month {
+		return a.Month < b.Month
+	}
+	return a.Day < b.Day
 }
 
 // release hands the held transaction on to the sink (announcing the
