@@ -35,7 +35,11 @@ func scanRow(text string, delim byte, sp *[maxSpans]span) (n, next int, ok bool)
 				if n == maxSpans {
 					return 0, 0, false
 				}
-				sp[n] = trimSpan(text, start, j)
+				if j > start && visible(text[start]) && visible(text[j-1]) {
+					sp[n] = span{start, j} // trimSpan's first case, inline
+				} else {
+					sp[n] = trimSpan(text, start, j)
+				}
 				n++
 				start = j + 1
 			case '\n':
@@ -77,6 +81,9 @@ func scanEnd(text string, delim byte, sp *[maxSpans]span, n, start, end int) (in
 	return n + 1, next, true
 }
 
+// visible reports a printable ASCII character other than the space.
+func visible(c byte) bool { return c-0x21 < 0x5f }
+
 // exactZero sets the high bit of every zero byte of w, and only those.
 func exactZero(w uint64) uint64 {
 	const lows7 = 0x7f7f7f7f7f7f7f7f
@@ -85,7 +92,7 @@ func exactZero(w uint64) uint64 {
 
 // trimSpan is trimCell on text[lo:hi], as bounds.
 func trimSpan(text string, lo, hi int) span {
-	if lo == hi || (text[lo] > ' ' && text[lo] < 0x80 && text[hi-1] > ' ' && text[hi-1] < 0x80) {
+	if lo == hi || (visible(text[lo]) && visible(text[hi-1])) {
 		return span{lo, hi}
 	}
 	for lo < hi && asciiSpace(text[lo]) {
