@@ -1,10 +1,75 @@
 package table
 
 import (
+	"fmt"
+	"iter"
 	"math/bits"
 	"strings"
 	"unicode"
 )
+
+// rowSource is a table to read: decoded text split as it is read, or a grid.
+type rowSource struct {
+	text  string
+	delim byte
+	grid  [][]string
+}
+
+// all yields every row from the first.
+func (src rowSource) all() iter.Seq[[]string] {
+	if src.grid != nil {
+		return rowsOfGrid(src.grid)
+	}
+	return rowsOf(src.text, src.delim)
+}
+
+// rows classifies every row after the first ones (preamble and header).
+// Text is split here rather than through rowsOf, into cells that live on
+// the stack: no allocation and, for rows without quotes (scanRow), no
+// write barrier per cell.
+func (r *run) rows(src rowSource, first int) error {
+	if src.grid != nil {
+		for i, row := range src.grid[min(first, len(src.grid)):] {
+			if err := r.step(first+i, first, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		sp    [maxSpans]span
+		buf   [maxSpans]string
+		cells []string
+	)
+	rest := src.text
+	for i := 0; rest != ""; i++ {
+		if n, next, ok := scanRow(rest, src.delim, &sp); ok {
+			for k := range n {
+				buf[k] = rest[sp[k].lo:sp[k].hi]
+			}
+			cells, rest = buf[:n], rest[next:]
+		} else {
+			cells, rest = splitRow(buf[:0], rest, src.delim)
+		}
+		if i < first {
+			continue
+		}
+		if err := r.step(i, first, cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step reads row i (0-based), checking for cancellation now and then.
+func (r *run) step(i, first int, row []string) error {
+	if (i-first)&4095 == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("parse %s: %w", r.st.Parser, err)
+		}
+	}
+	return r.row(i+1, row)
+}
 
 // maxSpans is how many cells scanRow reads; a wider row goes to splitRow.
 const maxSpans = 32
