@@ -143,6 +143,9 @@
         item.setAttribute('data-state', 'sending');
         item.querySelector('.upload-message').textContent = 'Enviando...';
         var form = new FormData();
+        // The bank field goes first: the server reads it before the file.
+        var bank = document.getElementById('bank-select');
+        if (bank && bank.value) form.append('bank', bank.value);
         form.append('file', job.file, job.file.name);
         var xhr = new XMLHttpRequest();
         xhr.open('POST', '/upload');
