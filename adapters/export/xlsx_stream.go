@@ -17,7 +17,7 @@ import (
 // The workbook is streamed: the "Transações" sheet is the first entry of
 // the zip and each transaction becomes a row of it the moment it arrives,
 // deflated straight into the output. Its XML is written here, not by
-// excelize: plain number cells carry the exact decimal (no float64, no text
+// excelize: plain number cells carry the exact decimal (no binary float, no text
 // to rewrite) and a row costs a few hundred bytes of appends instead of
 // excelize's per-cell boxing. The rest of the workbook (workbook part,
 // styles, "Resumo", "Linhas") is written by excelize at Close, through the

@@ -14,7 +14,7 @@ var rowNoteHeader = []string{"Conta", "Linha", "Tipo", "Motivo", "Texto"}
 // writeSummary fills "Resumo": one block of label/value rows per statement,
 // with a blank row between blocks. The sheet is small, so it is written
 // cell by cell: amounts through SetCellDefault, which stores the decimal
-// text as the number cell's value, digit for digit (no float64).
+// text as the number cell's value, digit for digit (no binary float).
 func writeSummary(f *excelize.File, st styles, stmts []summary) error {
 	const sheet = SheetSummary
 	if err := f.SetColWidth(sheet, "A", "A", 28); err != nil {
