@@ -103,15 +103,6 @@ func headerRow(titles []string, style int) []any {
 	return row
 }
 
-func setWidths(sw *excelize.StreamWriter, widths ...float64) error {
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func freezeHeader(sw *excelize.StreamWriter) error {
 	return sw.SetPanes(&excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",

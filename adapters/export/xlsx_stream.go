@@ -30,8 +30,9 @@ const transactionsPart = "xl/worksheets/sheet1.xml"
 // maxCellText is Excel's limit on the characters of one cell.
 const maxCellText = 32767
 
-// transactionWidths are the column widths of "Transações".
-var transactionWidths = []float64{12, 50, 16, 16, 16, 16, 10, 16, 24}
+// transactionWidths are the column widths of "Transações", in characters
+// (whole numbers: nothing here needs a fraction).
+var transactionWidths = []int{12, 50, 16, 16, 16, 16, 10, 16, 24}
 
 // summary is what "Resumo" and "Linhas" need of a statement once its
 // transactions have gone by.
@@ -108,7 +109,7 @@ func (s *xlsxSink) prepare() error {
 		b = append(b, `" max="`...)
 		b = strconv.AppendInt(b, int64(i+1), 10)
 		b = append(b, `" width="`...)
-		b = strconv.AppendFloat(b, wd, 'f', -1, 64)
+		b = strconv.AppendInt(b, int64(wd), 10)
 		b = append(b, `" customWidth="1"/>`...)
 	}
 	b = append(b, `</cols><sheetData>`...)

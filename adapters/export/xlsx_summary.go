@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -109,7 +110,15 @@ func writeRowNotes(f *excelize.File, st styles, stmts []summary) error {
 	if err != nil {
 		return err
 	}
-	if err := setWidths(sw, 16, 8, 18, 50, 80); err != nil {
+	// Column widths in characters, as constants: no variable of a
+	// floating-point type exists in this package.
+	if err := errors.Join(
+		sw.SetColWidth(1, 1, 16), // Conta
+		sw.SetColWidth(2, 2, 8),  // Linha
+		sw.SetColWidth(3, 3, 18), // Tipo
+		sw.SetColWidth(4, 4, 50), // Motivo
+		sw.SetColWidth(5, 5, 80), // Texto
+	); err != nil {
 		return err
 	}
 	if err := freezeHeader(sw); err != nil {

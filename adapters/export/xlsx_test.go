@@ -216,3 +216,28 @@ func TestXLSXEmpty(t *testing.T) {
 		t.Errorf("empty export: %d rows, %v", len(rows), err)
 	}
 }
+
+// TestXLSXColumnWidths: descriptions and reasons get wide columns, so the
+// workbook reads well when it opens, without resizing.
+func TestXLSXColumnWidths(t *testing.T) {
+	f := openWorkbook(t, render(t, export.NewXLSX(), fixture(t)))
+	cases := []struct {
+		sheet, col string
+		want       int
+	}{
+		{export.SheetTransactions, "A", 12}, // Data
+		{export.SheetTransactions, "B", 50}, // Descrição
+		{export.SheetTransactions, "I", 24}, // FITID
+		{export.SheetRows, "D", 50},         // Motivo
+		{export.SheetRows, "E", 80},         // Texto
+	}
+	for _, c := range cases {
+		w, err := f.GetColWidth(c.sheet, c.col)
+		if err != nil {
+			t.Fatalf("%s!%s: %v", c.sheet, c.col, err)
+		}
+		if w != float64(c.want) {
+			t.Errorf("%s column %s width %v, want %d", c.sheet, c.col, w, c.want)
+		}
+	}
+}
